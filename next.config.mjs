@@ -1,0 +1,6 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  serverExternalPackages: ['postgres', 'bullmq', 'ioredis', 'pino'],
+  poweredByHeader: false,
+};
+export default nextConfig;

@@ -1,0 +1,53 @@
+import { index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { profiles } from './profiles';
+import { tenants } from './tenants';
+
+/** One row per person event; unique per (tenant, source, source event id) so redelivery never duplicates. */
+export const activities = pgTable(
+  'activities',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    tenantId: text()
+      .notNull()
+      .references(() => tenants.id),
+    profileId: uuid()
+      .notNull()
+      .references(() => profiles.id),
+    source: text().notNull(),
+    sourceEventId: text().notNull(),
+    /** Canonical inbound event type that produced it. */
+    eventType: text().notNull(),
+    /** Activity type in CAPS (ROUND_PLAYED, EMAIL_OPENED, …). */
+    type: text().notNull(),
+    title: text().notNull(),
+    occurredAt: timestamp({ withTimezone: true }).notNull(),
+    properties: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('activities_tenant_source_event_uq').on(t.tenantId, t.source, t.sourceEventId),
+    // The timeline reads newest first with keyset pagination on (occurred_at, id).
+    index('activities_timeline_idx').on(t.tenantId, t.profileId, t.occurredAt.desc(), t.id.desc()),
+  ],
+);
+
+export type Activity = typeof activities.$inferSelect;
+export type NewActivity = typeof activities.$inferInsert;
+
+/** Club-level competitions (teetime.competition.published): no person, no activity. */
+export const competitions = pgTable(
+  'competitions',
+  {
+    tenantId: text()
+      .notNull()
+      .references(() => tenants.id),
+    id: text().notNull(),
+    clubId: text(),
+    name: text().notNull(),
+    startsAt: timestamp({ withTimezone: true }),
+    entryDeadline: timestamp({ withTimezone: true }),
+    publishedAt: timestamp({ withTimezone: true }).notNull(),
+    eventId: text().notNull(),
+  },
+  (t) => [uniqueIndex('competitions_tenant_id_uq').on(t.tenantId, t.id)],
+);

@@ -1,0 +1,190 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { tenants } from './tenants';
+
+export const PROFILE_STATUSES = ['ACTIVE', 'INACTIVE', 'MERGED', 'DELETED'] as const;
+export const LIFECYCLE_STAGES = ['SUBSCRIBER', 'LEAD', 'PROSPECT', 'CUSTOMER', 'MEMBER', 'ADVOCATE', 'CHURNED'] as const;
+export const CHURN_LEVELS = ['MINIMAL', 'LOW', 'MODERATE', 'HIGH', 'CRITICAL'] as const;
+export const ENGAGEMENT_LEVELS = ['AT_RISK', 'LOW', 'AVERAGE', 'GOOD', 'EXCELLENT'] as const;
+export type ProfileStatus = (typeof PROFILE_STATUSES)[number];
+export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
+export type ChurnLevel = (typeof CHURN_LEVELS)[number];
+export type EngagementLevel = (typeof ENGAGEMENT_LEVELS)[number];
+
+/**
+ * Per-field provenance for last-writer-wins: field → [rank, event time ISO, event id]. A write applies when its
+ * (rank, time, id) is greater, so any delivery order ends in the same profile.
+ */
+export type FieldVersions = Record<string, [number, string, string]>;
+
+/** The unified person (§7). Windowed counts are recomputed from activities at score time. */
+export const profiles = pgTable(
+  'profiles',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    tenantId: text()
+      .notNull()
+      .references(() => tenants.id),
+    displayName: text(),
+    firstName: text(),
+    lastName: text(),
+    email: text(),
+    phoneNumber: text(),
+    dateOfBirth: date({ mode: 'string' }),
+    status: text().$type<ProfileStatus>().notNull().default('ACTIVE'),
+    lifecycleStage: text().$type<LifecycleStage>().notNull().default('LEAD'),
+    tags: text().array().notNull().default(sql`'{}'::text[]`),
+    membershipStatus: text(),
+    membershipTier: text(),
+    memberSince: timestamp({ withTimezone: true }),
+    membershipExpiry: timestamp({ withTimezone: true }),
+    handicap: numeric({ precision: 4, scale: 1, mode: 'number' }),
+    handicapUpdatedAt: timestamp({ withTimezone: true }),
+    homeClubId: text(),
+    homeClubName: text(),
+    emailOptIn: boolean().notNull().default(false),
+    smsOptIn: boolean().notNull().default(false),
+    pushOptIn: boolean().notNull().default(false),
+    whatsappOptIn: boolean().notNull().default(false),
+    emailUndeliverable: boolean().notNull().default(false),
+    phoneUndeliverable: boolean().notNull().default(false),
+    lifetimeValue: bigint({ mode: 'number' }).notNull().default(0),
+    lastActivityAt: timestamp({ withTimezone: true }),
+    lastActivityType: text(),
+    lastBookingAt: timestamp({ withTimezone: true }),
+    lastEmailOpenAt: timestamp({ withTimezone: true }),
+    lastEmailClickAt: timestamp({ withTimezone: true }),
+    activityCount30d: integer().notNull().default(0),
+    activityCount90d: integer().notNull().default(0),
+    bookingCount30d: integer().notNull().default(0),
+    engagementScore: integer(),
+    engagementScoreAt: timestamp({ withTimezone: true }),
+    engagementLevel: text().$type<EngagementLevel>(),
+    churnRiskScore: integer(),
+    churnRiskScoreAt: timestamp({ withTimezone: true }),
+    churnRiskLevel: text().$type<ChurnLevel>(),
+    /** Set when status = MERGED: the profile this one was merged into. */
+    mergedIntoId: uuid(),
+    fieldVersions: jsonb().$type<FieldVersions>().notNull().default({}),
+    /** Lower-cased, accent-free name + email for trigram search; maintained by the pipeline. */
+    searchText: text().notNull().default(''),
+    /** Digits of the phone number without the country prefix's plus, for "any format" phone search. */
+    phoneDigits: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('profiles_tenant_id_id_uq').on(t.tenantId, t.id),
+    index('profiles_tenant_status_idx').on(t.tenantId, t.status),
+    index('profiles_tenant_churn_idx').on(t.tenantId, t.churnRiskScore.desc().nullsLast(), t.id),
+    index('profiles_tenant_last_activity_idx').on(t.tenantId, t.lastActivityAt.desc().nullsLast(), t.id),
+    index('profiles_tenant_email_idx').on(t.tenantId, t.email),
+    index('profiles_tenant_phone_digits_idx').on(t.tenantId, t.phoneDigits),
+    index('profiles_search_trgm_idx').using('gin', sql`${t.searchText} gin_trgm_ops`),
+  ],
+);
+
+export type Profile = typeof profiles.$inferSelect;
+export type NewProfile = typeof profiles.$inferInsert;
+
+export const IDENTITY_KINDS = [
+  'authUserId',
+  'sclMemberId',
+  'teetimePlayerId',
+  'messagingContactId',
+  'external',
+  'email',
+  'phone',
+] as const;
+export type IdentityKind = (typeof IDENTITY_KINDS)[number];
+/** A profile holds at most one value of each strong kind (merge protection, §6). */
+export const STRONG_IDENTITY_KINDS = ['authUserId', 'sclMemberId', 'teetimePlayerId', 'messagingContactId'] as const;
+
+/** Every identifier a profile is known by; (tenant, kind, value) is unique so no identifier has two owners. */
+export const profileIdentities = pgTable(
+  'profile_identities',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    tenantId: text()
+      .notNull()
+      .references(() => tenants.id),
+    profileId: uuid()
+      .notNull()
+      .references(() => profiles.id),
+    kind: text().$type<IdentityKind>().notNull(),
+    /** Normalised value; external ids are stored as `name:value`. */
+    value: text().notNull(),
+    /** The source that told us (scl, teetime, messaging, crm). */
+    source: text().notNull(),
+    confidence: integer().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('profile_identities_tenant_kind_value_uq').on(t.tenantId, t.kind, t.value),
+    index('profile_identities_profile_idx').on(t.profileId),
+  ],
+);
+
+export type ProfileIdentity = typeof profileIdentities.$inferSelect;
+
+/** Merge history: the loser row stays (status MERGED) and this row says who, why and when. */
+export const profileMerges = pgTable(
+  'profile_merges',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    tenantId: text()
+      .notNull()
+      .references(() => tenants.id),
+    winnerId: uuid()
+      .notNull()
+      .references(() => profiles.id),
+    loserId: uuid()
+      .notNull()
+      .references(() => profiles.id),
+    reason: text().notNull(),
+    mergedBy: text().notNull(),
+    eventId: text(),
+    mergedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('profile_merges_winner_idx').on(t.tenantId, t.winnerId), index('profile_merges_loser_idx').on(t.loserId)],
+);
+
+export const DUPLICATE_STATUSES = ['OPEN', 'MERGED', 'DISMISSED'] as const;
+
+/** Two profiles that an event suggested are one person, kept apart by merge protection; staff decide. */
+export const duplicateCandidates = pgTable(
+  'duplicate_candidates',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    tenantId: text()
+      .notNull()
+      .references(() => tenants.id),
+    /** The pair is stored ordered (profileA < profileB) so it is recorded once. */
+    profileA: uuid()
+      .notNull()
+      .references(() => profiles.id),
+    profileB: uuid()
+      .notNull()
+      .references(() => profiles.id),
+    reason: text().notNull(),
+    eventId: text(),
+    status: text().$type<(typeof DUPLICATE_STATUSES)[number]>().notNull().default('OPEN'),
+    resolvedBy: text(),
+    resolvedAt: timestamp({ withTimezone: true }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('duplicate_candidates_pair_uq').on(t.tenantId, t.profileA, t.profileB)],
+);

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+/**
+ * The one place the environment is read. A wrong value stops start-up with a message that names the variable,
+ * instead of failing later somewhere far from the cause.
+ */
+const envSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .default('postgres://postgres@127.0.0.1:5432/crm'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
+  /** Prefix for every BullMQ key; tests and benchmarks use their own so runs never collide. */
+  QUEUE_PREFIX: z.string().min(1).default('bull'),
+  AUTH_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(50),
+  /** Parallel database transactions the worker batches events into. */
+  WORKER_LANES: z.coerce.number().int().min(1).max(32).default(4),
+  /** Most events one transaction commits together. */
+  WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  OIDC_ISSUER: z.url().optional(),
+  OIDC_CLIENT_ID: z.string().optional(),
+  OIDC_CLIENT_SECRET: z.string().optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class EnvError extends Error {}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).map(([k, v]) => [k, v === '' ? undefined : v]));
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new EnvError(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+let cached: Env | undefined;
+
+/** The validated environment of this process. */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
