@@ -1,0 +1,50 @@
+import { createHash } from 'node:crypto';
+import type { Db } from '../db/client';
+import { outbox } from '../db/schema';
+import { outboundPayloadSchemas, type OutboundEnvelope, type OutboundPayload, type OutboundType } from './catalog';
+
+export interface OutboundDraft<T extends OutboundType> {
+  tenantId: string;
+  type: T;
+  payload: OutboundPayload<T>;
+  /** The inbound event id (or job/actor id) that caused it. */
+  correlationId: string | null;
+  /**
+   * What makes this outbound event unique for its cause (e.g. profile id, segment id + change). The id is a hash
+   * of cause + type + key, so re-running the same inbound event after a rollback yields the same ids.
+   */
+  key: string;
+  at?: Date;
+}
+
+export function outboundId(type: string, correlationId: string | null, key: string): string {
+  const hash = createHash('sha256').update(`${type}|${correlationId ?? ''}|${key}`).digest('hex').slice(0, 32);
+  return `crm_${hash}`;
+}
+
+export function buildOutbound<T extends OutboundType>(draft: OutboundDraft<T>): OutboundEnvelope<T> {
+  const payload = outboundPayloadSchemas[draft.type].parse(draft.payload) as OutboundPayload<T>;
+  return {
+    id: outboundId(draft.type, draft.correlationId, draft.key),
+    type: draft.type,
+    version: '1.0',
+    timestamp: (draft.at ?? new Date()).toISOString(),
+    tenantId: draft.tenantId,
+    source: 'crm',
+    correlationId: draft.correlationId,
+    payload,
+  };
+}
+
+/**
+ * Writes outbound events to the outbox in the caller's transaction: they leave only if the change that caused them
+ * commits. Duplicate ids (a re-run of the same cause) are ignored.
+ */
+export async function writeOutbox(tx: Db, drafts: OutboundDraft<OutboundType>[]): Promise<void> {
+  if (drafts.length === 0) return;
+  const rows = drafts.map((d) => {
+    const envelope = buildOutbound(d);
+    return { id: envelope.id, tenantId: d.tenantId, type: d.type, envelope };
+  });
+  await tx.insert(outbox).values(rows).onConflictDoNothing();
+}
