@@ -18,6 +18,10 @@ const envSchema = z.object({
   WORKER_LANES: z.coerce.number().int().min(1).max(32).default(4),
   /** Most events one transaction commits together. */
   WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
+  /** Worker lock duration: a job whose worker died is picked up again after this long. */
+  WORKER_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  /** Port of the worker's health endpoint (GET /health, /ready); unset = no endpoint. */
+  WORKER_HEALTH_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),

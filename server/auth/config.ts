@@ -1,0 +1,93 @@
+import type { NextAuthConfig } from 'next-auth';
+import Credentials from 'next-auth/providers/credentials';
+import type { Provider } from 'next-auth/providers';
+import { env } from '@/server/env';
+import { authorizeCredentials, clientAddress } from './credentials';
+import { runtime } from './runtime';
+import { findStaffAccountByEmail, listTenantAccess } from './staff-access';
+import { createSignInThrottle } from './throttle';
+
+declare module 'next-auth' {
+  interface Session {
+    user: { id: string; name: string; email: string };
+  }
+}
+
+declare module 'next-auth/jwt' {
+  interface JWT {
+    /** The staff user id (staff_users.id), whichever provider signed the person in. */
+    uid?: string;
+  }
+}
+
+/** Staff sessions last a working day; the tenant and role are re-read from the database on every request anyway. */
+export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
+export const OIDC_PROVIDER_ID = 'oidc';
+
+/** Single sign-on is offered only when all three variables are set. */
+export function oidcSettings(): { issuer: string; clientId: string; clientSecret: string } | null {
+  const { OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET } = env();
+  if (!OIDC_ISSUER || !OIDC_CLIENT_ID || !OIDC_CLIENT_SECRET) return null;
+  return { issuer: OIDC_ISSUER, clientId: OIDC_CLIENT_ID, clientSecret: OIDC_CLIENT_SECRET };
+}
+
+function oidcProvider(): Provider[] {
+  const settings = oidcSettings();
+  if (!settings) return [];
+  return [{ id: OIDC_PROVIDER_ID, name: 'Single sign-on', type: 'oidc', ...settings, checks: ['pkce', 'state', 'nonce'] }];
+}
+
+/**
+ * Auth.js configuration, built per request so the environment and connections are read at run time (not while
+ * `next build` collects pages). JWT sessions carry only who the person is; what they may do in which club is
+ * decided from the database on every request (see loadViewer).
+ */
+export function buildAuthConfig(): NextAuthConfig {
+  const { db, redis, prefix, authSecret } = runtime();
+  const throttle = createSignInThrottle({ redis, prefix });
+
+  return {
+    secret: authSecret,
+    trustHost: true,
+    session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_SECONDS },
+    pages: { signIn: '/sign-in', error: '/sign-in' },
+    providers: [
+      Credentials({
+        id: 'credentials',
+        credentials: { email: {}, password: {} },
+        authorize: (credentials, request) =>
+          authorizeCredentials(
+            { db, throttle },
+            { email: credentials.email, password: credentials.password, ip: clientAddress(request.headers) },
+          ),
+      }),
+      ...oidcProvider(),
+    ],
+    callbacks: {
+      /** A single sign-on identity is let in only when it matches an enabled staff user who belongs to a club. */
+      async signIn({ account, profile }) {
+        if (account?.provider !== OIDC_PROVIDER_ID) return true;
+        const email = typeof profile?.email === 'string' ? profile.email : null;
+        if (!email || profile?.email_verified === false) return false;
+        const staff = await findStaffAccountByEmail(db, email);
+        if (!staff) return false;
+        return (await listTenantAccess(db, { userId: staff.id })).length > 0;
+      },
+      async jwt({ token, user, account, profile }) {
+        if (!account) return token;
+        if (account.provider === OIDC_PROVIDER_ID) {
+          const staff = typeof profile?.email === 'string' ? await findStaffAccountByEmail(db, profile.email) : null;
+          if (!staff) return null;
+          return { ...token, uid: staff.id, name: staff.name, email: staff.email };
+        }
+        return { ...token, uid: user.id };
+      },
+      session({ session, token }) {
+        return {
+          ...session,
+          user: { id: token.uid ?? '', name: token.name ?? '', email: token.email ?? '' },
+        };
+      },
+    },
+  };
+}

@@ -1,0 +1,84 @@
+import { CredentialsSignin } from 'next-auth';
+import { z } from 'zod';
+import type { Db } from '@/server/db/client';
+import { DUMMY_HASH, verifyPassword } from './password';
+import { findStaffAccountByEmail, listTenantAccess } from './staff-access';
+import type { SignInThrottle } from './throttle';
+
+/** The one message for an unknown account and a wrong password, so the form never reveals who has an account. */
+export const INVALID_CREDENTIALS_MESSAGE = 'That email and password do not match an account.';
+
+/**
+ * Sign-in refusals carry a `code` that Auth.js passes through to the sign-in form. The code never says whether
+ * the account exists.
+ */
+export class InvalidCredentials extends CredentialsSignin {
+  code = 'invalid';
+}
+
+export class SignInThrottled extends CredentialsSignin {
+  code = 'throttled';
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Too many attempts — try again in ${retryAfterSeconds} seconds`);
+  }
+}
+
+/** Only said once the password is proven right, so it reveals nothing to a guesser. */
+export class NoTenantAccess extends CredentialsSignin {
+  code = 'no_access';
+}
+
+export const credentialsSchema = z.object({
+  email: z.string().trim().min(1).max(320),
+  password: z.string().min(1).max(1024),
+});
+
+export interface AuthorizeDeps {
+  db: Db;
+  throttle: SignInThrottle;
+}
+
+export interface AuthorizedUser {
+  id: string;
+  name: string;
+  email: string;
+}
+
+/**
+ * Checks an email and password, throttled per account and per client address. Every path verifies a hash (a
+ * dummy one for a missing account), so the answer takes the same time whether the account exists or not.
+ */
+export async function authorizeCredentials(
+  deps: AuthorizeDeps,
+  input: { email: unknown; password: unknown; ip: string },
+): Promise<AuthorizedUser> {
+  const parsed = credentialsSchema.safeParse({ email: input.email, password: input.password });
+  if (!parsed.success) throw new InvalidCredentials();
+  const { email, password } = parsed.data;
+  const key = { email, ip: input.ip };
+
+  const lockedFor = await deps.throttle.lockedFor(key);
+  if (lockedFor > 0) throw new SignInThrottled(lockedFor);
+
+  const account = await findStaffAccountByEmail(deps.db, email);
+  const valid = await verifyPassword(password, account?.passwordHash ?? DUMMY_HASH);
+  if (!account || !account.passwordHash || !valid) {
+    await deps.throttle.recordFailure(key);
+    throw new InvalidCredentials();
+  }
+  await deps.throttle.recordSuccess(key);
+
+  const access = await listTenantAccess(deps.db, { userId: account.id });
+  if (access.length === 0) throw new NoTenantAccess();
+  return { id: account.id, name: account.name, email: account.email };
+}
+
+/**
+ * The address a sign-in came from. Next fills `x-forwarded-for` only when it is missing, and a reverse proxy
+ * appends the address it saw, so the last entry is the one nearest hop vouches for.
+ */
+export function clientAddress(headers: Headers): string {
+  const forwarded = headers.get('x-forwarded-for');
+  const last = forwarded?.split(',').map((part) => part.trim()).filter(Boolean).at(-1);
+  return last ?? headers.get('x-real-ip') ?? 'unknown';
+}

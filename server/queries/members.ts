@@ -1,0 +1,221 @@
+import { and, asc, desc, eq, inArray, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '@/server/db/client';
+import {
+  CHURN_LEVELS,
+  LIFECYCLE_STAGES,
+  PROFILE_STATUSES,
+  profileIdentities,
+  profiles,
+  segmentMemberships,
+  tenants,
+} from '@/server/db/schema';
+import { normalizePhone } from '@/server/identity/normalize';
+import { displayNameSql } from './display-name';
+import { pagingSchema, type Page } from './paging';
+import { escapeLike, foldSearchText, looksLikePhone } from './search-text';
+
+export const MEMBER_SORTS = ['relevance', 'name', 'lastActivityAt', 'churnRiskScore', 'engagementScore'] as const;
+export const CONSENT_FILTERS = ['email', 'sms', 'push', 'whatsapp', 'none'] as const;
+export type ConsentFilter = (typeof CONSENT_FILTERS)[number];
+
+const booleanish = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
+
+/** Everything a member search can ask; the UI's URL and the read API parse into this one shape. */
+export const memberSearchSchema = pagingSchema.extend({
+  q: z.string().trim().max(200).optional(),
+  /** Without a status, MERGED and DELETED profiles are left out. */
+  status: z.enum(PROFILE_STATUSES).optional(),
+  lifecycleStage: z.enum(LIFECYCLE_STAGES).optional(),
+  tier: z.string().trim().min(1).max(100).optional(),
+  churnLevel: z.enum(CHURN_LEVELS).optional(),
+  consent: z.enum(CONSENT_FILTERS).optional(),
+  segmentId: z.uuid().optional(),
+  engagementMin: z.coerce.number().int().min(0).max(100).optional(),
+  churnRiskMin: z.coerce.number().int().min(0).max(100).optional(),
+  emailOptIn: booleanish.optional(),
+  sort: z.enum(MEMBER_SORTS).optional(),
+  dir: z.enum(['asc', 'desc']).optional(),
+});
+export type MemberSearch = z.input<typeof memberSearchSchema>;
+
+/** Strong identifiers a query may be typed as verbatim (member numbers, player ids). */
+const LINK_KINDS = ['sclMemberId', 'teetimePlayerId', 'messagingContactId', 'authUserId'] as const;
+
+/** The columns a list row of people carries (members list, churn list, API list rows). */
+export const memberRowColumns = {
+  id: profiles.id,
+  name: displayNameSql,
+  firstName: profiles.firstName,
+  lastName: profiles.lastName,
+  email: profiles.email,
+  phoneNumber: profiles.phoneNumber,
+  status: profiles.status,
+  lifecycleStage: profiles.lifecycleStage,
+  membershipStatus: profiles.membershipStatus,
+  membershipTier: profiles.membershipTier,
+  emailOptIn: profiles.emailOptIn,
+  smsOptIn: profiles.smsOptIn,
+  pushOptIn: profiles.pushOptIn,
+  whatsappOptIn: profiles.whatsappOptIn,
+  engagementScore: profiles.engagementScore,
+  engagementLevel: profiles.engagementLevel,
+  churnRiskScore: profiles.churnRiskScore,
+  churnRiskLevel: profiles.churnRiskLevel,
+  lastActivityAt: profiles.lastActivityAt,
+  lastActivityType: profiles.lastActivityType,
+};
+
+/** Profile conditions shared by list pages: status (live people by default), stage, tier, churn level, consent. */
+export function profileFilters(tenantId: string, f: z.output<typeof memberSearchSchema>): SQL[] {
+  const where: SQL[] = [eq(profiles.tenantId, tenantId)];
+  where.push(f.status ? eq(profiles.status, f.status) : notInArray(profiles.status, ['MERGED', 'DELETED']));
+  if (f.lifecycleStage) where.push(eq(profiles.lifecycleStage, f.lifecycleStage));
+  if (f.tier) where.push(sql`lower(${profiles.membershipTier}) = ${f.tier.toLowerCase()}`);
+  if (f.churnLevel) where.push(eq(profiles.churnRiskLevel, f.churnLevel));
+  if (f.consent) where.push(consentCondition(f.consent));
+  if (f.emailOptIn !== undefined) where.push(eq(profiles.emailOptIn, f.emailOptIn));
+  if (f.engagementMin !== undefined) where.push(sql`${profiles.engagementScore} >= ${f.engagementMin}`);
+  if (f.churnRiskMin !== undefined) where.push(sql`${profiles.churnRiskScore} >= ${f.churnRiskMin}`);
+  if (f.segmentId) {
+    where.push(
+      inArray(
+        profiles.id,
+        sql`(select ${segmentMemberships.profileId} from ${segmentMemberships}
+             where ${segmentMemberships.tenantId} = ${tenantId} and ${segmentMemberships.segmentId} = ${f.segmentId})`,
+      ),
+    );
+  }
+  return where;
+}
+
+export function consentCondition(consent: ConsentFilter): SQL {
+  switch (consent) {
+    case 'email':
+      return eq(profiles.emailOptIn, true);
+    case 'sms':
+      return eq(profiles.smsOptIn, true);
+    case 'push':
+      return eq(profiles.pushOptIn, true);
+    case 'whatsapp':
+      return eq(profiles.whatsappOptIn, true);
+    case 'none':
+      return and(
+        eq(profiles.emailOptIn, false),
+        eq(profiles.smsOptIn, false),
+        eq(profiles.pushOptIn, false),
+        eq(profiles.whatsappOptIn, false),
+      )!;
+  }
+}
+
+/**
+ * Profiles an exact identifier points at: a member number or player id typed verbatim, or a phone number in any
+ * format (normalised to E.164 with the club's country). Looked up first so the main query can OR a short id list
+ * with the trigram index instead of a correlated subquery.
+ */
+async function profilesByIdentifier(db: Db, tenantId: string, q: string): Promise<{ ids: string[]; e164: string | null }> {
+  const raw = q.replace(/^#/, '').trim();
+  const conditions: SQL[] = [and(inArray(profileIdentities.kind, [...LINK_KINDS]), eq(profileIdentities.value, raw))!];
+  let e164: string | null = null;
+  if (looksLikePhone(q)) {
+    const [tenant] = await db.select({ country: tenants.country }).from(tenants).where(eq(tenants.id, tenantId));
+    e164 = normalizePhone(q, tenant?.country ?? 'ZA');
+    if (e164) conditions.push(and(eq(profileIdentities.kind, 'phone'), eq(profileIdentities.value, e164))!);
+  }
+  if (q.includes('@')) {
+    conditions.push(and(eq(profileIdentities.kind, 'email'), eq(profileIdentities.value, q.toLowerCase()))!);
+  }
+  const rows = await db
+    .selectDistinct({ profileId: profileIdentities.profileId })
+    .from(profileIdentities)
+    .where(and(eq(profileIdentities.tenantId, tenantId), or(...conditions)))
+    .limit(100);
+  return { ids: rows.map((r) => r.profileId), e164 };
+}
+
+/** The search condition for `q`: name/email fragments (every word must appear), exact identifiers, phone. */
+async function searchCondition(db: Db, tenantId: string, q: string): Promise<{ where: SQL; folded: string }> {
+  const folded = foldSearchText(q);
+  const { ids, e164 } = await profilesByIdentifier(db, tenantId, q);
+  const matches: SQL[] = [];
+  const words = folded.split(' ').filter(Boolean);
+  if (words.length > 0) {
+    matches.push(and(...words.map((w) => sql`${profiles.searchText} like ${`%${escapeLike(w)}%`}`))!);
+  }
+  if (e164) {
+    matches.push(eq(profiles.phoneNumber, e164));
+    matches.push(eq(profiles.phoneDigits, e164.replace(/^\+/, '')));
+  }
+  if (q.includes('@')) matches.push(eq(profiles.email, q.trim().toLowerCase()));
+  if (ids.length > 0) matches.push(inArray(profiles.id, ids));
+  return { where: or(...matches) ?? sql`false`, folded };
+}
+
+export type MemberRow = Awaited<ReturnType<typeof searchMembers>>['rows'][number];
+
+/** The members list: search, filters, sort and paging, always inside one tenant. */
+export async function searchMembers(db: Db, input: MemberSearch & { tenantId: string }) {
+  const { tenantId, ...rest } = input;
+  const f = memberSearchSchema.parse(rest);
+  const where = profileFilters(tenantId, f);
+  let folded = '';
+  if (f.q) {
+    const search = await searchCondition(db, tenantId, f.q);
+    where.push(search.where);
+    folded = search.folded;
+  }
+  const sort = f.sort ?? (f.q ? 'relevance' : 'lastActivityAt');
+  const order = orderFor(sort, f.dir, folded);
+  const condition = and(...where);
+
+  const [rows, [{ total }]] = await Promise.all([
+    db
+      .select(memberRowColumns)
+      .from(profiles)
+      .where(condition)
+      .orderBy(...order)
+      .offset(f.skip)
+      .limit(f.take),
+    db.select({ total: sql<number>`count(*)::int` }).from(profiles).where(condition),
+  ]);
+  return { rows, total, skip: f.skip, take: f.take, sort, dir: f.dir ?? defaultDir(sort) } satisfies Page<unknown> & {
+    sort: string;
+    dir: string;
+  };
+}
+
+function defaultDir(sort: (typeof MEMBER_SORTS)[number]): 'asc' | 'desc' {
+  return sort === 'name' ? 'asc' : 'desc';
+}
+
+function orderFor(sort: (typeof MEMBER_SORTS)[number], dir: 'asc' | 'desc' | undefined, folded: string): SQL[] {
+  const d = dir ?? defaultDir(sort);
+  const by = (col: SQL | typeof profiles.lastActivityAt) =>
+    d === 'asc' ? sql`${col} asc nulls last` : sql`${col} desc nulls last`;
+  switch (sort) {
+    case 'relevance':
+      return folded
+        ? [sql`word_similarity(${folded}, ${profiles.searchText}) desc`, asc(displayNameSql), asc(profiles.id)]
+        : [desc(profiles.lastActivityAt), asc(profiles.id)];
+    case 'name':
+      return [d === 'asc' ? asc(displayNameSql) : desc(displayNameSql), asc(profiles.id)];
+    case 'lastActivityAt':
+      return [by(profiles.lastActivityAt), asc(profiles.id)];
+    case 'churnRiskScore':
+      return [by(sql`${profiles.churnRiskScore}`), asc(profiles.id)];
+    case 'engagementScore':
+      return [by(sql`${profiles.engagementScore}`), asc(profiles.id)];
+  }
+}
+
+/** Distinct membership tiers of a tenant, for the tier filter. */
+export async function listTiers(db: Db, { tenantId }: { tenantId: string }): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ tier: profiles.membershipTier })
+    .from(profiles)
+    .where(and(eq(profiles.tenantId, tenantId), sql`${profiles.membershipTier} is not null`))
+    .orderBy(asc(profiles.membershipTier))
+    .limit(50);
+  return rows.map((r) => r.tier!).filter(Boolean);
+}

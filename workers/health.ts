@@ -1,0 +1,58 @@
+import http from 'node:http';
+import { sql } from 'drizzle-orm';
+import type { Redis } from 'ioredis';
+import type { Database } from '@/server/db/client';
+
+export interface HealthReport {
+  ok: boolean;
+  postgres: 'up' | 'down';
+  redis: 'up' | 'down';
+  problems: string[];
+}
+
+const SAFE_POLICIES = new Set(['noeviction']);
+
+/** BullMQ loses jobs silently under an evicting policy: the worker refuses to be ready and says why. */
+export async function checkRedisPolicy(redis: Redis): Promise<string | null> {
+  const [, policy] = (await redis.config('GET', 'maxmemory-policy')) as [string, string];
+  return SAFE_POLICIES.has(policy)
+    ? null
+    : `Redis maxmemory-policy is "${policy}": queued events could be evicted. Set it to "noeviction".`;
+}
+
+export async function checkHealth(db: Database, redis: Redis): Promise<HealthReport> {
+  const problems: string[] = [];
+  const withTimeout = <T>(p: Promise<T>) =>
+    Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000))]);
+  let postgres: HealthReport['postgres'] = 'up';
+  let redisState: HealthReport['redis'] = 'up';
+  try {
+    await withTimeout(db.execute(sql`select 1`));
+  } catch {
+    postgres = 'down';
+    problems.push('Postgres is unreachable');
+  }
+  try {
+    await withTimeout(redis.ping());
+    const policyProblem = await withTimeout(checkRedisPolicy(redis));
+    if (policyProblem) problems.push(policyProblem);
+  } catch {
+    redisState = 'down';
+    problems.push('Redis is unreachable');
+  }
+  return { ok: problems.length === 0, postgres, redis: redisState, problems };
+}
+
+/** GET /health (and /ready): 200 when events can make progress, 503 with the reasons otherwise. */
+export function startHealthServer(port: number, report: () => Promise<HealthReport>) {
+  const server = http.createServer(async (req, res) => {
+    if (req.url !== '/health' && req.url !== '/ready') {
+      res.writeHead(404).end();
+      return;
+    }
+    const r = await report();
+    res.writeHead(r.ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(r));
+  });
+  server.listen(port, '127.0.0.1');
+  return server;
+}

@@ -1,0 +1,75 @@
+import { createDb } from '@/server/db/client';
+import { env, EnvError } from '@/server/env';
+import { logger } from '@/server/logger';
+import { createRedis, queuePrefix } from '@/server/queue/connection';
+import { startConsumer } from './consumer';
+import { checkHealth, checkRedisPolicy, startHealthServer } from './health';
+import { startOutboxRelay } from './outbox-relay';
+
+/**
+ * The worker process: consumes crm-events through the pipeline, relays the outbox to crm-outbound and serves a
+ * health endpoint. SIGTERM finishes in-flight events and exits within 10 s; SIGKILL loses nothing (jobs stall and
+ * are redelivered; every step is idempotent).
+ */
+async function main() {
+  let config;
+  try {
+    config = env();
+  } catch (error) {
+    if (error instanceof EnvError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const db = createDb({ max: config.WORKER_LANES + 4 });
+  const probe = createRedis();
+  const policyProblem = await checkRedisPolicy(probe).catch(() => null);
+  if (policyProblem) {
+    logger.fatal({ problem: policyProblem }, 'refusing to start');
+    console.error(policyProblem);
+    process.exit(1);
+  }
+
+  const prefix = queuePrefix();
+  const consumer = startConsumer({
+    db,
+    logger,
+    prefix,
+    concurrency: config.WORKER_CONCURRENCY,
+    lanes: config.WORKER_LANES,
+    maxBatch: config.WORKER_BATCH_SIZE,
+    lockDurationMs: config.WORKER_LOCK_MS,
+  });
+  const relay = startOutboxRelay({ db, logger, prefix });
+  const health = config.WORKER_HEALTH_PORT
+    ? startHealthServer(config.WORKER_HEALTH_PORT, () => checkHealth(db, probe))
+    : null;
+  logger.info(
+    { concurrency: config.WORKER_CONCURRENCY, lanes: config.WORKER_LANES, batch: config.WORKER_BATCH_SIZE, prefix },
+    'worker started',
+  );
+
+  let stopping = false;
+  async function shutdown(signal: string) {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'worker stopping');
+    const hardStop = setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, 9_000);
+    hardStop.unref();
+    await consumer.close();
+    await relay.close();
+    health?.close();
+    probe.disconnect();
+    await db.$client.end({ timeout: 2 });
+    logger.info('worker stopped');
+    process.exit(0);
+  }
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+void main();

@@ -1,0 +1,68 @@
+import { Queue } from 'bullmq';
+import { sql } from 'drizzle-orm';
+import type { Database, Tx } from '@/server/db/client';
+import type { Logger } from '@/server/logger';
+import { createRedis, OUTBOUND_QUEUE } from '@/server/queue/connection';
+
+export interface RelayOptions {
+  db: Database;
+  logger: Logger;
+  redisUrl?: string;
+  prefix: string;
+  batchSize?: number;
+  idleMs?: number;
+}
+
+/**
+ * Publishes outbox rows to crm-outbound (job name = type, job id = outbound event id), then marks them sent. Rows
+ * are claimed with SKIP LOCKED so several relays can run. A relay killed after publishing and before marking
+ * publishes again on restart: same job id, so BullMQ (or the consumer, on the stable id) drops the repeat.
+ */
+export function startOutboxRelay(options: RelayOptions) {
+  const connection = createRedis({ url: options.redisUrl });
+  const queue = new Queue(OUTBOUND_QUEUE, { connection, prefix: options.prefix });
+  const batchSize = options.batchSize ?? 500;
+  const idleMs = options.idleMs ?? 200;
+  let stopped = false;
+  let published = 0;
+
+  async function relayOnce(): Promise<number> {
+    return options.db.transaction(async (tx: Tx) => {
+      const rows = await tx.execute<{ id: string; type: string; envelope: unknown }>(sql`
+        select id, type, envelope from outbox where published_at is null
+        order by created_at limit ${batchSize} for update skip locked`);
+      if (rows.length === 0) return 0;
+      await queue.addBulk(
+        rows.map((r) => ({ name: r.type, data: r.envelope, opts: { jobId: r.id, removeOnComplete: { age: 86400 } } })),
+      );
+      const ids = rows.map((r) => r.id);
+      await tx.execute(sql`update outbox set published_at = now() where id = any(${ids}::text[])`);
+      return rows.length;
+    });
+  }
+
+  const loop = (async () => {
+    while (!stopped) {
+      try {
+        const n = await relayOnce();
+        published += n;
+        if (n < batchSize) await new Promise((r) => setTimeout(r, idleMs));
+      } catch (error) {
+        options.logger.warn({ err: { message: (error as Error).message } }, 'outbox relay failed; retrying');
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  })();
+
+  return {
+    get published() {
+      return published;
+    },
+    async close() {
+      stopped = true;
+      await loop;
+      await queue.close();
+      connection.disconnect();
+    },
+  };
+}

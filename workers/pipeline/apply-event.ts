@@ -1,0 +1,309 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Tx } from '@/server/db/client';
+import { activities, competitions, profiles, type Profile, type Tenant, type StepTiming } from '@/server/db/schema';
+import { writeDeadLetter, resolveDeadLetter } from '@/server/dead-letters/store';
+import type { IdentityHints } from '@/server/events/envelope';
+import { normalizeIdentifiers } from '@/server/identity/normalize';
+import { eraseProfileIdentities, resolveProfile, unlinkIdentity } from '@/server/identity/resolve';
+import type { OutboundDraft } from '@/server/outbound/outbox';
+import type { OutboundType } from '@/server/outbound/catalog';
+import { applyWrites, deriveLifecycleStage, displayNameOf, searchTextOf } from '@/server/profiles/fields';
+import { phoneDigits } from '@/server/identity/normalize';
+import { leaveAllSegments } from '@/server/segments/membership';
+import { BOOKING_ACTIVITY_TYPES, deriveFromActivities, PASSIVE_ACTIVITY_TYPES } from './activity-facts';
+import { claimSyncLog } from './sync-log';
+import type { EventItem } from './types';
+
+export interface AppliedEvent {
+  status: 'SUCCESS' | 'DUPLICATE' | 'DEAD_LETTERED';
+  reason?: string;
+  profileId: string | null;
+  activityId: string | null;
+  /** Profiles whose facts changed (the event's profile and merge winners) and the fields that changed. */
+  touched: Map<string, Set<string>>;
+  outbound: OutboundDraft<OutboundType>[];
+  steps: StepTiming[];
+  warnings: string[];
+}
+
+function timer(steps: StepTiming[]) {
+  let last = performance.now();
+  return (step: string) => {
+    const now = performance.now();
+    steps.push({ step, ms: Math.round((now - last) * 100) / 100 });
+    last = now;
+  };
+}
+
+function unionHints(a: IdentityHints, b: IdentityHints): IdentityHints[] {
+  return [a, b];
+}
+
+const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
+
+function linkedIdsOf(identifiers: { kind: string; value: string }[]) {
+  const find = (kind: string) => identifiers.find((i) => i.kind === kind)?.value ?? null;
+  const scl = find('sclMemberId');
+  return {
+    sclMemberId: scl === null ? null : /^\d+$/.test(scl) ? Number(scl) : scl,
+    teetimePlayerId: find('teetimePlayerId'),
+    messagingContactId: find('messagingContactId'),
+    authUserId: find('authUserId'),
+  };
+}
+
+/**
+ * Steps 1–4 of §5 for one event inside the batch transaction: claim the sync log, resolve identity, update the
+ * profile (last writer wins per field), record the activity, and draft the profile's outbound events. Scoring and
+ * segments run once per batch over every touched profile.
+ */
+export async function applyEvent(tx: Tx, item: EventItem, tenant: Tenant | undefined): Promise<AppliedEvent> {
+  const { envelope, definition, effects } = item.normalized;
+  const steps: StepTiming[] = [...item.steps];
+  const warnings = [...item.normalized.warnings];
+  const mark = timer(steps);
+  const result: AppliedEvent = {
+    status: 'SUCCESS',
+    profileId: null,
+    activityId: null,
+    touched: new Map(),
+    outbound: [],
+    steps,
+    warnings,
+  };
+  const deadLetter = async (reason: 'unknown_tenant' | 'no_identity', step: string, error: string) => {
+    await writeDeadLetter(tx, {
+      tenantId: tenant ? envelope.tenantId : null,
+      source: envelope.source,
+      eventId: envelope.id,
+      eventType: envelope.type,
+      jobName: item.jobName,
+      jobData: item.jobData,
+      reason,
+      step,
+      error,
+      attempts: 1,
+    });
+    return { ...result, status: 'DEAD_LETTERED' as const, reason };
+  };
+
+  const claim = await claimSyncLog(tx, item);
+  mark('claim');
+  if (claim.done) return { ...result, status: 'DUPLICATE' };
+  if (claim.wasDeadLettered) await resolveDeadLetter(tx, envelope.source, envelope.id);
+
+  if (!tenant) return deadLetter('unknown_tenant', 'resolve_identity', `Tenant "${envelope.tenantId}" does not exist`);
+
+  if (definition.personless) {
+    const c = effects.competition!;
+    await tx
+      .insert(competitions)
+      .values({ tenantId: tenant.id, ...c, publishedAt: new Date(envelope.timestamp), eventId: envelope.id })
+      .onConflictDoUpdate({
+        target: [competitions.tenantId, competitions.id],
+        set: { name: c.name, clubId: c.clubId, startsAt: c.startsAt, entryDeadline: c.entryDeadline },
+        setWhere: sql`${competitions.publishedAt} <= ${new Date(envelope.timestamp)}`,
+      });
+    mark('update_profile');
+    return result;
+  }
+
+  // Step 2: identity.
+  const identifiers = [];
+  for (const hints of unionHints(envelope.identity ?? {}, effects.identities)) {
+    const n = normalizeIdentifiers(hints, { country: tenant.country });
+    identifiers.push(...n.identifiers);
+    warnings.push(...n.warnings);
+  }
+  if (identifiers.length === 0) {
+    return deadLetter('no_identity', 'resolve_identity', 'No usable identity: every identity hint is missing or invalid');
+  }
+  const at = new Date(envelope.timestamp);
+  const resolution = await resolveProfile(tx, {
+    tenantId: tenant.id,
+    identifiers,
+    source: envelope.source,
+    eventId: envelope.id,
+    at,
+  });
+  const profileId = resolution.profileId;
+  result.profileId = profileId;
+  for (const merge of resolution.merges) {
+    await leaveAllSegments(tx, { tenantId: tenant.id, profileId: merge.loserId, at, correlationId: envelope.id });
+    result.outbound.push({
+      tenantId: tenant.id,
+      type: 'crm.profile.merged',
+      correlationId: envelope.id,
+      key: `${merge.winnerId}:${merge.loserId}`,
+      payload: {
+        winnerId: merge.winnerId,
+        loserId: merge.loserId,
+        loserLinkedIds: merge.loserLinkedIds,
+        mergedFields: merge.mergedFields,
+        mergedBy: 'system',
+        reason: `identity match (${envelope.type})`,
+        mergedAt: at.toISOString(),
+      },
+    });
+  }
+  if (resolution.duplicateCandidateIds.length) warnings.push('duplicate_candidate_recorded');
+  mark('resolve_identity');
+
+  // Step 3: profile.
+  const [current] = await tx.select().from(profiles).where(eq(profiles.id, profileId));
+  const applied = applyWrites(current, current.fieldVersions, effects.writes, envelope.id);
+  const next: Profile = { ...current, ...applied.state, fieldVersions: applied.versions };
+  const changed = new Set<string>(applied.changed);
+
+  if (effects.unlinkMessagingContact) {
+    await unlinkIdentity(tx, { tenantId: tenant.id, profileId, kind: 'messagingContactId' });
+  }
+  if (effects.erase) {
+    await eraseProfileIdentities(tx, { tenantId: tenant.id, profileId });
+    Object.assign(next, { firstName: null, lastName: null, email: null, phoneNumber: null, dateOfBirth: null, status: 'DELETED' });
+    for (const f of ['firstName', 'lastName', 'email', 'phoneNumber', 'dateOfBirth', 'status']) changed.add(f);
+    result.outbound.push({
+      tenantId: tenant.id,
+      type: 'crm.profile.deleted',
+      correlationId: envelope.id,
+      key: profileId,
+      payload: { id: profileId, reason: effects.erase.reason, deletedAt: at.toISOString() },
+    });
+  }
+  mark('update_profile');
+
+  // Step 4: activity.
+  const spec = effects.activity;
+  const recordActivity = spec && (!spec.onlyIfChanged || changed.size > 0);
+  if (recordActivity) {
+    const type = resolution.created && spec.typeIfNewProfile ? spec.typeIfNewProfile : spec.type;
+    const [row] = await tx
+      .insert(activities)
+      .values({
+        tenantId: tenant.id,
+        profileId,
+        source: envelope.source,
+        sourceEventId: envelope.id,
+        eventType: definition.type,
+        type,
+        title: spec.title,
+        occurredAt: spec.occurredAt,
+        properties: spec.properties,
+      })
+      .onConflictDoNothing()
+      .returning({ id: activities.id });
+    result.activityId = row?.id ?? null;
+
+    if (resolution.merges.length || type === 'PAYMENT_RECEIVED') {
+      const derived = await deriveFromActivities(tx, tenant.id, profileId);
+      for (const [k, v] of Object.entries(derived)) {
+        if (iso(v as Date) !== iso(next[k as keyof Profile] as Date) && v !== next[k as keyof Profile]) changed.add(k);
+      }
+      Object.assign(next, derived);
+    } else {
+      const occurred = spec.occurredAt;
+      const later = (d: Date | null) => !d || occurred > d;
+      if (!PASSIVE_ACTIVITY_TYPES.has(type) && later(next.lastActivityAt)) {
+        next.lastActivityAt = occurred;
+        next.lastActivityType = type;
+        changed.add('lastActivityAt');
+      }
+      if (BOOKING_ACTIVITY_TYPES.has(type) && later(next.lastBookingAt)) {
+        next.lastBookingAt = occurred;
+        changed.add('lastBookingAt');
+      }
+      if (type === 'EMAIL_OPENED' && later(next.lastEmailOpenAt)) {
+        next.lastEmailOpenAt = occurred;
+        changed.add('lastEmailOpenAt');
+      }
+      if (type === 'EMAIL_CLICKED' && later(next.lastEmailClickAt)) {
+        next.lastEmailClickAt = occurred;
+        changed.add('lastEmailClickAt');
+      }
+    }
+  } else if (resolution.merges.length) {
+    Object.assign(next, await deriveFromActivities(tx, tenant.id, profileId));
+    changed.add('lastActivityAt');
+  }
+  mark('create_activity');
+
+  // Derived profile facts: computed from the current state, so they do not depend on arrival order.
+  if (next.status !== 'DELETED' && next.status !== 'MERGED') {
+    const lifecycleStage = deriveLifecycleStage(next, resolution.linkedKinds ?? []);
+    if (lifecycleStage !== next.lifecycleStage) changed.add('lifecycleStage');
+    next.lifecycleStage = lifecycleStage;
+  }
+  next.displayName = next.status === 'DELETED' ? 'Deleted member' : displayNameOf(next.firstName, next.lastName, next.email);
+  next.phoneDigits = next.phoneNumber ? phoneDigits(next.phoneNumber) : null;
+
+  if (changed.size > 0 || resolution.created || resolution.addedIdentifiers.length > 0) {
+    next.searchText = next.status === 'DELETED' ? '' : searchTextOf(next, resolution.allIdentifiers ?? []);
+    await tx
+      .update(profiles)
+      .set({
+        ...pickProfileColumns(next),
+        updatedAt: sql`now()`,
+      })
+      .where(eq(profiles.id, profileId));
+  }
+
+  if (resolution.created) {
+    result.outbound.push({
+      tenantId: tenant.id,
+      type: 'crm.profile.created',
+      correlationId: envelope.id,
+      key: profileId,
+      payload: {
+        id: profileId,
+        email: next.email,
+        phoneNumber: next.phoneNumber,
+        firstName: next.firstName,
+        lastName: next.lastName,
+        source: envelope.type,
+        linkedIds: linkedIdsOf(resolution.allIdentifiers ?? identifiers),
+        createdAt: (next.createdAt ?? at).toISOString(),
+      },
+    });
+  } else if (applied.changed.length > 0 || effects.erase) {
+    const values = Object.fromEntries([...changed].map((f) => [f, serialise(next[f as keyof Profile])]));
+    result.outbound.push({
+      tenantId: tenant.id,
+      type: 'crm.profile.updated',
+      correlationId: envelope.id,
+      key: profileId,
+      payload: { id: profileId, changes: [...changed], ...values, updatedAt: new Date().toISOString() },
+    });
+  }
+
+  const touchedFields = new Set(changed);
+  touchedFields.add('activityCount30d');
+  result.touched.set(profileId, touchedFields);
+  mark('outbox');
+  return result;
+}
+
+function serialise(value: unknown): unknown {
+  return value instanceof Date ? value.toISOString() : value;
+}
+
+/** The columns the pipeline writes (never id, tenant, createdAt or scores: those have their own writers). */
+function pickProfileColumns(p: Profile) {
+  const {
+    id: _id,
+    tenantId: _tenantId,
+    createdAt: _createdAt,
+    updatedAt: _updatedAt,
+    engagementScore: _e,
+    engagementScoreAt: _ea,
+    engagementLevel: _el,
+    churnRiskScore: _c,
+    churnRiskScoreAt: _ca,
+    churnRiskLevel: _cl,
+    activityCount30d: _a30,
+    activityCount90d: _a90,
+    bookingCount30d: _b30,
+    mergedIntoId: _m,
+    ...rest
+  } = p;
+  return rest;
+}

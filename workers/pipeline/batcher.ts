@@ -1,0 +1,118 @@
+import { createHash } from 'node:crypto';
+import type { Database } from '@/server/db/client';
+import { isConnectivityError, isTransientDbError } from '@/server/errors';
+import type { Logger } from '@/server/logger';
+import { processBatch } from './process-batch';
+import type { ItemOutcome, PipelineItem } from './types';
+
+interface Pending {
+  item: PipelineItem;
+  resolve: (outcome: ItemOutcome) => void;
+  reject: (error: unknown) => void;
+}
+
+export interface BatcherOptions {
+  db: Database;
+  logger: Logger;
+  /** Parallel transactions. */
+  lanes: number;
+  /** Most events in one transaction. */
+  maxBatch: number;
+  /** Test hook: runs before each batch transaction. */
+  beforeBatch?: (items: PipelineItem[]) => Promise<void> | void;
+}
+
+const TRANSIENT_RETRIES = 5;
+
+/** The key that keeps one person's events on one lane, so they rarely contend for the same rows. */
+export function laneKey(item: PipelineItem): string {
+  if (item.kind === 'dead') return item.deadLetter.eventId;
+  const { envelope } = item.normalized;
+  const id = { ...item.normalized.effects.identities, ...envelope.identity } as Record<string, unknown>;
+  const email = typeof id.email === 'string' ? id.email.trim().toLowerCase() : '';
+  return `${envelope.tenantId}|${email || id.sclMemberId || id.teetimePlayerId || id.messagingContactId || envelope.id}`;
+}
+
+/**
+ * Amortises commits: events submitted while a lane's transaction runs wait and go together into its next one.
+ * At low rates a batch is one event (no added latency); under load batches fill up to `maxBatch`. A failed batch
+ * is split so each event's failure stays its own.
+ */
+export class Batcher {
+  private readonly queues: Pending[][];
+  private readonly busy: boolean[];
+  private inFlight = 0;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly options: BatcherOptions) {
+    this.queues = Array.from({ length: options.lanes }, () => []);
+    this.busy = Array.from({ length: options.lanes }, () => false);
+  }
+
+  submit(item: PipelineItem): Promise<ItemOutcome> {
+    const hash = createHash('md5').update(laneKey(item)).digest().readUInt32BE(0);
+    const lane = hash % this.options.lanes;
+    return new Promise((resolve, reject) => {
+      this.queues[lane].push({ item, resolve, reject });
+      this.inFlight++;
+      void this.drain(lane);
+    });
+  }
+
+  /** Resolves when nothing is queued or running (graceful shutdown). */
+  async idle(): Promise<void> {
+    if (this.inFlight === 0) return;
+    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private settle(count: number) {
+    this.inFlight -= count;
+    if (this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  private async drain(lane: number): Promise<void> {
+    if (this.busy[lane]) return;
+    this.busy[lane] = true;
+    try {
+      while (this.queues[lane].length > 0) {
+        const batch = this.queues[lane].splice(0, this.options.maxBatch);
+        await this.run(batch);
+        this.settle(batch.length);
+      }
+    } finally {
+      this.busy[lane] = false;
+    }
+  }
+
+  private async run(batch: Pending[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.options.beforeBatch?.(batch.map((p) => p.item));
+        const outcomes = await processBatch(
+          this.options.db,
+          batch.map((p) => p.item),
+        );
+        batch.forEach((p, i) => p.resolve(outcomes[i]));
+        return;
+      } catch (error) {
+        if (isConnectivityError(error)) {
+          // Nobody can make progress: every event waits for the database, none is blamed.
+          for (const p of batch) p.reject(error);
+          return;
+        }
+        if (isTransientDbError(error) && attempt < TRANSIENT_RETRIES) {
+          this.options.logger.debug({ err: error, attempt, size: batch.length }, 'batch hit a deadlock; running it again');
+          continue;
+        }
+        if (batch.length === 1) {
+          batch[0].reject(error);
+          return;
+        }
+        // Isolate the culprit: every event runs alone, so only the failing one fails.
+        this.options.logger.warn({ err: error, size: batch.length }, 'batch failed; running its events one by one');
+        for (const p of batch) await this.run([p]);
+        return;
+      }
+    }
+  }
+}
