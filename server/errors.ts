@@ -36,16 +36,37 @@ const CONNECTIVITY_CODES = new Set([
   '08004',
 ]);
 
+/** The error and its causes (drizzle wraps the driver's error in `cause`). */
+function chain(error: unknown): unknown[] {
+  const errors: unknown[] = [];
+  for (let e = error; e && errors.length < 5; e = (e as { cause?: unknown }).cause) errors.push(e);
+  return errors;
+}
+
 /** True when the failure is the database or Redis being unreachable: such waits must not burn the retry budget. */
 export function isConnectivityError(error: unknown): boolean {
-  const code = (error as { code?: string } | null)?.code;
-  if (code && CONNECTIVITY_CODES.has(code)) return true;
-  const message = error instanceof Error ? error.message : String(error);
-  return /ECONNREFUSED|ECONNRESET|Connection is closed|write EPIPE|connect ETIMEDOUT|CONNECTION_CLOSED/.test(message);
+  return chain(error).some((e) => {
+    const code = (e as { code?: string } | null)?.code;
+    if (code && CONNECTIVITY_CODES.has(code)) return true;
+    const message = e instanceof Error ? e.message : String(e);
+    return /ECONNREFUSED|ECONNRESET|Connection is closed|write EPIPE|connect ETIMEDOUT|CONNECTION_CLOSED|CONNECTION_ENDED/.test(message);
+  });
 }
 
 /** Serialization failures and deadlocks: the batch is simply run again. */
 export function isTransientDbError(error: unknown): boolean {
-  const code = (error as { code?: string } | null)?.code;
-  return code === '40001' || code === '40P01';
+  return chain(error).some((e) => {
+    const code = (e as { code?: string } | null)?.code;
+    return code === '40001' || code === '40P01';
+  });
+}
+
+/**
+ * The root cause's message. Drizzle's wrapper repeats the query and its parameters, which hold personal data:
+ * that text must never reach a log line or a dead letter.
+ */
+export function errorMessage(error: unknown): string {
+  const errors = chain(error);
+  const root = errors[errors.length - 1];
+  return root instanceof Error ? root.message : String(root);
 }

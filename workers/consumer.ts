@@ -2,8 +2,7 @@ import { createHash } from 'node:crypto';
 import { DelayedError, Worker, type Job } from 'bullmq';
 import { sql } from 'drizzle-orm';
 import type { Database } from '@/server/db/client';
-import { writeDeadLetter } from '@/server/dead-letters/store';
-import { NonRetryableError, isConnectivityError } from '@/server/errors';
+import { NonRetryableError, errorMessage, isConnectivityError } from '@/server/errors';
 import { eventSourceOf, normalizeJob, type NormalizedEvent } from '@/server/events/normalize';
 import type { Logger } from '@/server/logger';
 import { createRedis, INBOUND_QUEUE } from '@/server/queue/connection';
@@ -63,7 +62,7 @@ export function startConsumer(options: ConsumerOptions) {
   /** Counts a failed attempt in the sync log; returns the attempt number. */
   async function recordFailure(normalized: NormalizedEvent, error: unknown): Promise<number> {
     const { envelope } = normalized;
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     const rows = await db.execute<{ attempts: number }>(sql`
       insert into sync_log (tenant_id, source, event_id, event_type, status, attempts, error, failed_step)
       values (${envelope.tenantId}, ${envelope.source}, ${envelope.id}, ${envelope.type}, 'FAILED', 1, ${message}, 'process')
@@ -105,7 +104,7 @@ export function startConsumer(options: ConsumerOptions) {
       const context = { eventId: normalized.envelope.id, type: normalized.envelope.type, tenantId: normalized.envelope.tenantId };
       if (error instanceof NonRetryableError) return deadLetterNow(job, error, normalized);
       if (isConnectivityError(error)) {
-        logger.warn({ ...context, err: { message: String((error as Error).message) } }, 'store unreachable; event waits without using a retry');
+        logger.warn({ ...context, err: { message: errorMessage(error) } }, 'store unreachable; event waits without using a retry');
         await job.moveToDelayed(Date.now() + outageDelay, token);
         throw new DelayedError();
       }
@@ -119,7 +118,7 @@ export function startConsumer(options: ConsumerOptions) {
         }
         throw recordError;
       }
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       if (attempt >= MAX_ATTEMPTS) {
         logger.error({ ...context, attempt, err: { message } }, 'event failed after all retries; dead-lettered');
         return batcher.submit({
@@ -161,13 +160,14 @@ export function startConsumer(options: ConsumerOptions) {
     prefix: options.prefix,
     concurrency: options.concurrency,
     lockDuration: options.lockDurationMs ?? 30_000,
+    stalledInterval: options.lockDurationMs ?? 30_000,
     // A worker killed mid-job leaves it stalled; it is picked up again, and idempotency makes that safe.
     maxStalledCount: 50,
     removeOnComplete: KEEP_COMPLETED,
     removeOnFail: KEEP_FAILED,
     name: `crm-worker-${process.pid}`,
   });
-  worker.on('error', (err) => logger.error({ err: { message: err.message } }, 'worker error'));
+  worker.on('error', (err) => logger.error({ err: { message: errorMessage(err) } }, 'worker error'));
 
   return {
     worker,

@@ -1,6 +1,7 @@
 import { Queue } from 'bullmq';
 import { sql } from 'drizzle-orm';
 import type { Database, Tx } from '@/server/db/client';
+import { errorMessage } from '@/server/errors';
 import type { Logger } from '@/server/logger';
 import { createRedis, OUTBOUND_QUEUE } from '@/server/queue/connection';
 
@@ -36,7 +37,7 @@ export function startOutboxRelay(options: RelayOptions) {
         rows.map((r) => ({ name: r.type, data: r.envelope, opts: { jobId: r.id, removeOnComplete: { age: 86400 } } })),
       );
       const ids = rows.map((r) => r.id);
-      await tx.execute(sql`update outbox set published_at = now() where id = any(${ids}::text[])`);
+      await tx.execute(sql`update outbox set published_at = now() where id = any(${sql.param(ids)}::text[])`);
       return rows.length;
     });
   }
@@ -48,7 +49,7 @@ export function startOutboxRelay(options: RelayOptions) {
         published += n;
         if (n < batchSize) await new Promise((r) => setTimeout(r, idleMs));
       } catch (error) {
-        options.logger.warn({ err: { message: (error as Error).message } }, 'outbox relay failed; retrying');
+        options.logger.warn({ err: { message: errorMessage(error) } }, 'outbox relay failed; retrying');
         await new Promise((r) => setTimeout(r, 1000));
       }
     }

@@ -214,11 +214,3 @@ export async function retryDeadLetters(
   }
   return result;
 }
-
-/** Marks the dead letter of an event resolved once the event has been processed. */
-export async function resolveDeadLetter(tx: Db, source: string, eventId: string): Promise<void> {
-  await tx
-    .update(deadLetters)
-    .set({ resolvedAt: sql`now()` })
-    .where(and(eq(deadLetters.source, source), eq(deadLetters.eventId, eventId), isNull(deadLetters.resolvedAt)));
-}

@@ -43,7 +43,7 @@ export async function deriveFromActivities(tx: Tx, tenantId: string, profileId: 
       select type, occurred_at, properties from activities where tenant_id = ${tenantId} and profile_id = ${profileId}
     ),
     last_act as (
-      select occurred_at, type from acts where not (type = any(${passive}::text[]))
+      select occurred_at, type from acts where not (type = any(${sql.param(passive)}::text[]))
       order by occurred_at desc limit 1
     ),
     payments as (

@@ -1,15 +1,16 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Tx } from '@/server/db/client';
 import { activities, competitions, profiles, type Profile, type Tenant, type StepTiming } from '@/server/db/schema';
-import { writeDeadLetter, resolveDeadLetter } from '@/server/dead-letters/store';
+import { writeDeadLetter } from '@/server/dead-letters/store';
 import type { IdentityHints } from '@/server/events/envelope';
 import { normalizeIdentifiers } from '@/server/identity/normalize';
-import { eraseProfileIdentities, resolveProfile, unlinkIdentity } from '@/server/identity/resolve';
+import { resolveProfile } from '@/server/identity/resolve';
+import { eraseProfileIdentities, identitiesOf, linkedIdsFrom, memberIdsFrom, unlinkIdentity } from '@/server/identity/identities';
 import type { OutboundDraft } from '@/server/outbound/outbox';
 import type { OutboundType } from '@/server/outbound/catalog';
 import { applyWrites, deriveLifecycleStage, displayNameOf, searchTextOf } from '@/server/profiles/fields';
 import { phoneDigits } from '@/server/identity/normalize';
-import { leaveAllSegments } from '@/server/segments/membership';
+import { moveMembershipsOnMerge } from '@/server/segments/membership';
 import { BOOKING_ACTIVITY_TYPES, deriveFromActivities, PASSIVE_ACTIVITY_TYPES } from './activity-facts';
 import { claimSyncLog } from './sync-log';
 import type { EventItem } from './types';
@@ -19,8 +20,8 @@ export interface AppliedEvent {
   reason?: string;
   profileId: string | null;
   activityId: string | null;
-  /** Profiles whose facts changed (the event's profile and merge winners) and the fields that changed. */
-  touched: Map<string, Set<string>>;
+  /** Profiles whose facts changed and the fields that changed ('all' after a merge or creation). */
+  touched: Map<string, Set<string> | 'all'>;
   outbound: OutboundDraft<OutboundType>[];
   steps: StepTiming[];
   warnings: string[];
@@ -35,22 +36,7 @@ function timer(steps: StepTiming[]) {
   };
 }
 
-function unionHints(a: IdentityHints, b: IdentityHints): IdentityHints[] {
-  return [a, b];
-}
-
 const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
-
-function linkedIdsOf(identifiers: { kind: string; value: string }[]) {
-  const find = (kind: string) => identifiers.find((i) => i.kind === kind)?.value ?? null;
-  const scl = find('sclMemberId');
-  return {
-    sclMemberId: scl === null ? null : /^\d+$/.test(scl) ? Number(scl) : scl,
-    teetimePlayerId: find('teetimePlayerId'),
-    messagingContactId: find('messagingContactId'),
-    authUserId: find('authUserId'),
-  };
-}
 
 /**
  * Steps 1–4 of §5 for one event inside the batch transaction: claim the sync log, resolve identity, update the
@@ -90,7 +76,6 @@ export async function applyEvent(tx: Tx, item: EventItem, tenant: Tenant | undef
   const claim = await claimSyncLog(tx, item);
   mark('claim');
   if (claim.done) return { ...result, status: 'DUPLICATE' };
-  if (claim.wasDeadLettered) await resolveDeadLetter(tx, envelope.source, envelope.id);
 
   if (!tenant) return deadLetter('unknown_tenant', 'resolve_identity', `Tenant "${envelope.tenantId}" does not exist`);
 
@@ -110,7 +95,7 @@ export async function applyEvent(tx: Tx, item: EventItem, tenant: Tenant | undef
 
   // Step 2: identity.
   const identifiers = [];
-  for (const hints of unionHints(envelope.identity ?? {}, effects.identities)) {
+  for (const hints of [envelope.identity ?? {}, effects.identities] as IdentityHints[]) {
     const n = normalizeIdentifiers(hints, { country: tenant.country });
     identifiers.push(...n.identifiers);
     warnings.push(...n.warnings);
@@ -129,7 +114,13 @@ export async function applyEvent(tx: Tx, item: EventItem, tenant: Tenant | undef
   const profileId = resolution.profileId;
   result.profileId = profileId;
   for (const merge of resolution.merges) {
-    await leaveAllSegments(tx, { tenantId: tenant.id, profileId: merge.loserId, at, correlationId: envelope.id });
+    await moveMembershipsOnMerge(tx, {
+      tenantId: tenant.id,
+      winnerId: merge.winnerId,
+      loserId: merge.loserId,
+      at,
+      correlationId: envelope.id,
+    });
     result.outbound.push({
       tenantId: tenant.id,
       type: 'crm.profile.merged',
@@ -152,6 +143,7 @@ export async function applyEvent(tx: Tx, item: EventItem, tenant: Tenant | undef
   // Step 3: profile.
   const [current] = await tx.select().from(profiles).where(eq(profiles.id, profileId));
   const applied = applyWrites(current, current.fieldVersions, effects.writes, envelope.id);
+  const identityChanged = resolution.created || resolution.merges.length > 0 || resolution.addedIdentifiers.length > 0;
   const next: Profile = { ...current, ...applied.state, fieldVersions: applied.versions };
   const changed = new Set<string>(applied.changed);
 
@@ -228,25 +220,55 @@ export async function applyEvent(tx: Tx, item: EventItem, tenant: Tenant | undef
   mark('create_activity');
 
   // Derived profile facts: computed from the current state, so they do not depend on arrival order.
-  if (next.status !== 'DELETED' && next.status !== 'MERGED') {
-    const lifecycleStage = deriveLifecycleStage(next, resolution.linkedKinds ?? []);
+  const needsIdentities =
+    identityChanged || effects.unlinkMessagingContact || effects.erase || changed.has('membershipStatus') ||
+    changed.has('lifetimeValue') || changed.has('firstName') || changed.has('lastName') || changed.has('email');
+  const identityRows = needsIdentities ? await identitiesOf(tx, { tenantId: tenant.id, profileId }) : null;
+  if (identityRows && next.status !== 'DELETED' && next.status !== 'MERGED') {
+    const kinds = new Set(identityRows.map((r) => r.kind));
+    const lifecycleStage = deriveLifecycleStage({
+      membershipStatus: next.membershipStatus,
+      lifetimeValue: next.lifetimeValue,
+      engagementScore: next.engagementScore,
+      hasSclMember: kinds.has('sclMemberId'),
+      hasTeetimePlayer: kinds.has('teetimePlayerId'),
+      hasMessagingContact: kinds.has('messagingContactId'),
+    });
     if (lifecycleStage !== next.lifecycleStage) changed.add('lifecycleStage');
     next.lifecycleStage = lifecycleStage;
+    next.searchText = searchTextOf({ ...next, memberIds: memberIdsFrom(identityRows) });
   }
+  if (next.status === 'DELETED') next.searchText = '';
   next.displayName = next.status === 'DELETED' ? 'Deleted member' : displayNameOf(next.firstName, next.lastName, next.email);
   next.phoneDigits = next.phoneNumber ? phoneDigits(next.phoneNumber) : null;
 
-  if (changed.size > 0 || resolution.created || resolution.addedIdentifiers.length > 0) {
-    next.searchText = next.status === 'DELETED' ? '' : searchTextOf(next, resolution.allIdentifiers ?? []);
+  if (changed.size > 0 || identityChanged) {
     await tx
       .update(profiles)
-      .set({
-        ...pickProfileColumns(next),
-        updatedAt: sql`now()`,
-      })
+      .set({ ...pickProfileColumns(next), updatedAt: sql`now()` })
       .where(eq(profiles.id, profileId));
   }
 
+  for (const createdId of resolution.createdProfileIds) {
+    if (createdId === profileId) continue;
+    // A strong identifier this profile could not hold got a profile of its own (merge protection).
+    result.outbound.push({
+      tenantId: tenant.id,
+      type: 'crm.profile.created',
+      correlationId: envelope.id,
+      key: createdId,
+      payload: {
+        id: createdId,
+        email: null,
+        phoneNumber: null,
+        firstName: null,
+        lastName: null,
+        source: envelope.type,
+        linkedIds: linkedIdsFrom(await identitiesOf(tx, { tenantId: tenant.id, profileId: createdId })),
+        createdAt: at.toISOString(),
+      },
+    });
+  }
   if (resolution.created) {
     result.outbound.push({
       tenantId: tenant.id,
@@ -260,7 +282,7 @@ export async function applyEvent(tx: Tx, item: EventItem, tenant: Tenant | undef
         firstName: next.firstName,
         lastName: next.lastName,
         source: envelope.type,
-        linkedIds: linkedIdsOf(resolution.allIdentifiers ?? identifiers),
+        linkedIds: linkedIdsFrom(identityRows ?? []),
         createdAt: (next.createdAt ?? at).toISOString(),
       },
     });
@@ -277,7 +299,7 @@ export async function applyEvent(tx: Tx, item: EventItem, tenant: Tenant | undef
 
   const touchedFields = new Set(changed);
   touchedFields.add('activityCount30d');
-  result.touched.set(profileId, touchedFields);
+  result.touched.set(profileId, identityChanged ? 'all' : touchedFields);
   mark('outbox');
   return result;
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Database } from '@/server/db/client';
-import { isConnectivityError, isTransientDbError } from '@/server/errors';
+import { errorMessage, isConnectivityError, isTransientDbError } from '@/server/errors';
 import type { Logger } from '@/server/logger';
 import { processBatch } from './process-batch';
 import type { ItemOutcome, PipelineItem } from './types';
@@ -101,7 +101,7 @@ export class Batcher {
           return;
         }
         if (isTransientDbError(error) && attempt < TRANSIENT_RETRIES) {
-          this.options.logger.debug({ err: error, attempt, size: batch.length }, 'batch hit a deadlock; running it again');
+          this.options.logger.debug({ err: { message: errorMessage(error) }, attempt, size: batch.length }, 'batch hit a deadlock; running it again');
           continue;
         }
         if (batch.length === 1) {
@@ -109,7 +109,7 @@ export class Batcher {
           return;
         }
         // Isolate the culprit: every event runs alone, so only the failing one fails.
-        this.options.logger.warn({ err: error, size: batch.length }, 'batch failed; running its events one by one');
+        this.options.logger.warn({ err: { message: errorMessage(error) }, size: batch.length }, 'batch failed; running its events one by one');
         for (const p of batch) await this.run([p]);
         return;
       }

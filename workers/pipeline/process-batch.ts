@@ -42,14 +42,15 @@ export async function processBatch(db: Database, items: PipelineItem[], now = ne
     }
 
     // Steps 5 and 6, once per tenant over every profile the batch touched.
-    const byTenant = new Map<string, { profiles: Set<string>; fields: Set<string>; correlationId: string }>();
+    const byTenant = new Map<string, { profiles: Set<string>; fields: Set<string> | 'all'; correlationId: string }>();
     for (const { item, result } of applied) {
       if (result.status !== 'SUCCESS' || item.kind !== 'event') continue;
       const tenantId = item.normalized.envelope.tenantId;
       const entry = byTenant.get(tenantId) ?? { profiles: new Set(), fields: new Set(), correlationId: item.normalized.envelope.id };
       for (const [profileId, fields] of result.touched) {
         entry.profiles.add(profileId);
-        for (const f of fields) entry.fields.add(f);
+        if (fields === 'all') entry.fields = 'all';
+        else if (entry.fields !== 'all') for (const f of fields) entry.fields.add(f);
       }
       entry.correlationId = item.normalized.envelope.id;
       byTenant.set(tenantId, entry);
@@ -65,12 +66,16 @@ export async function processBatch(db: Database, items: PipelineItem[], now = ne
         correlationId: entry.correlationId,
         emitProfileUpdated: true,
       });
-      const touched = new Set(entry.fields);
-      if (scoreChanges.size > 0) for (const f of SCORE_FIELDS) touched.add(f);
+      let touchedFields: string[] | 'all' = 'all';
+      if (entry.fields !== 'all') {
+        const touched = new Set(entry.fields);
+        if (scoreChanges.size > 0) for (const f of SCORE_FIELDS) touched.add(f);
+        touchedFields = [...touched];
+      }
       await updateMemberships(tx, {
         tenantId,
         profileIds,
-        touchedFields: [...touched],
+        touchedFields,
         at: now,
         correlationId: entry.correlationId,
       });

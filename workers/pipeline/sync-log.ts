@@ -6,8 +6,6 @@ import type { EventItem } from './types';
 export interface Claim {
   /** The event was already processed: acknowledge and skip. */
   done: boolean;
-  /** It had been dead-lettered before (this run is a retry). */
-  wasDeadLettered: boolean;
 }
 
 /**
@@ -23,16 +21,14 @@ export async function claimSyncLog(tx: Tx, item: EventItem): Promise<Claim> {
     on conflict (source, event_id) do update set updated_at = now()
     returning status, body_hash`);
   const row = rows[0];
-  if (row.status !== 'SUCCESS') {
-    return { done: false, wasDeadLettered: row.status === 'DEAD_LETTERED' };
-  }
+  if (row.status !== 'SUCCESS') return { done: false };
   if (row.body_hash && row.body_hash !== item.bodyHash) {
     await tx.execute(sql`
       update sync_log set warnings = array_append(warnings, 'id_reused_with_different_body')
       where source = ${envelope.source} and event_id = ${envelope.id}
         and not ('id_reused_with_different_body' = any(warnings))`);
   }
-  return { done: true, wasDeadLettered: false };
+  return { done: true };
 }
 
 export interface Success {
@@ -66,8 +62,13 @@ export async function markSucceeded(tx: Tx, successes: Success[]): Promise<void>
       steps = v.steps,
       warnings = v.warnings,
       error = null, error_code = null, failed_step = null,
-      processed_at = now(), updated_at = now()
+      processed_at = clock_timestamp(), updated_at = now()
     from jsonb_to_recordset(${payload}::jsonb)
       as v(source text, event_id text, profile_id uuid, activity_id uuid, steps jsonb, warnings text[])
     where l.source = v.source and l.event_id = v.event_id`);
+  // An event that had been dead-lettered (and was retried, or redelivered) is resolved by its success.
+  await tx.execute(sql`
+    update dead_letters d set resolved_at = now()
+    from jsonb_to_recordset(${payload}::jsonb) as v(source text, event_id text)
+    where d.source = v.source and d.event_id = v.event_id and d.resolved_at is null`);
 }

@@ -1,0 +1,67 @@
+import { Queue } from 'bullmq';
+import { sql } from 'drizzle-orm';
+import type { Database } from '@/server/db/client';
+import { tenants } from '@/server/db/schema';
+import { logger } from '@/server/logger';
+import { createRedis, INBOUND_QUEUE, OUTBOUND_QUEUE } from '@/server/queue/connection';
+import { startConsumer } from '@/workers/consumer';
+import { startOutboxRelay } from '@/workers/outbox-relay';
+import type { TestContext } from './harness';
+import { waitFor } from './worker-process';
+
+export async function createTenantRow(db: Database, id = 'test-club', country = 'ZA') {
+  await db.insert(tenants).values({ id, name: `${id} (test)`, country }).onConflictDoNothing();
+}
+
+/** An in-process consumer + relay on the test's prefix (for tests that do not need separate processes). */
+export function startInProcessWorker(ctx: TestContext, opts: { concurrency?: number; lanes?: number; maxBatch?: number } = {}) {
+  const consumer = startConsumer({
+    db: ctx.db,
+    logger,
+    redisUrl: ctx.redisUrl,
+    prefix: ctx.prefix,
+    concurrency: opts.concurrency ?? 10,
+    lanes: opts.lanes ?? 2,
+    maxBatch: opts.maxBatch ?? 20,
+    lockDurationMs: 5000,
+    outageDelayMs: 500,
+  });
+  const relay = startOutboxRelay({ db: ctx.db, logger, redisUrl: ctx.redisUrl, prefix: ctx.prefix, idleMs: 50 });
+  return {
+    consumer,
+    relay,
+    async close() {
+      await consumer.close();
+      await relay.close();
+    },
+  };
+}
+
+export function queues(ctx: TestContext) {
+  const connection = createRedis({ url: ctx.redisUrl });
+  const inbound = new Queue(INBOUND_QUEUE, { connection, prefix: ctx.prefix });
+  const outbound = new Queue(OUTBOUND_QUEUE, { connection, prefix: ctx.prefix });
+  return {
+    inbound,
+    outbound,
+    async close() {
+      await inbound.close();
+      await outbound.close();
+      connection.disconnect();
+    },
+  };
+}
+
+export async function count(db: Database, query: ReturnType<typeof sql>): Promise<number> {
+  const rows = await db.execute<{ n: number }>(query);
+  return Number(rows[0].n);
+}
+
+/** Waits until `n` events have a final sync-log status (SUCCESS or DEAD_LETTERED). */
+export async function waitForSettled(db: Database, n: number, timeoutMs = 60_000) {
+  await waitFor(
+    async () => (await count(db, sql`select count(*) as n from sync_log where status in ('SUCCESS','DEAD_LETTERED')`)) >= n,
+    timeoutMs,
+    `${n} settled events`,
+  );
+}

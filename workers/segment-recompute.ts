@@ -1,0 +1,117 @@
+import { Queue, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Db } from '@/server/db/client';
+import { SEGMENT_QUEUE } from '@/server/queue/connection';
+import { logger } from '@/server/logger';
+import { SegmentError } from '@/server/segments/errors';
+import { refreshMemberCounts, SEGMENT_CACHE_TTL_MS } from '@/server/segments/membership';
+import { recomputeSegment, type RecomputeResult } from '@/server/segments/recompute';
+
+/**
+ * Background recompute of a segment after its definition changed (BullMQ queue SEGMENT_QUEUE), and the periodic
+ * refresh of segments.member_count.
+ */
+
+export interface SegmentRecomputeJob {
+  tenantId: string;
+  segmentId: string;
+}
+
+/**
+ * Other processes may evaluate with a cached definition for up to SEGMENT_CACHE_TTL_MS after a change; starting
+ * the recompute after that (plus a margin for transactions in flight) means it sees no stale writers.
+ */
+export const RECOMPUTE_DELAY_MS = SEGMENT_CACHE_TTL_MS + 1_000;
+
+export function createSegmentQueue(options: { connection: Redis; prefix: string }): Queue<SegmentRecomputeJob> {
+  return new Queue<SegmentRecomputeJob>(SEGMENT_QUEUE, { connection: options.connection, prefix: options.prefix });
+}
+
+/**
+ * Queues a recompute. While one is waiting for the segment, more requests collapse into it; while one is running,
+ * one more run is kept for after it (the definition may have changed mid-run).
+ */
+export async function enqueueSegmentRecompute(
+  queue: Queue<SegmentRecomputeJob>,
+  job: SegmentRecomputeJob,
+  options: { delayMs?: number } = {},
+): Promise<void> {
+  await queue.add('recompute', job, {
+    delay: options.delayMs ?? RECOMPUTE_DELAY_MS,
+    deduplication: { id: `segment-${job.segmentId}`, keepLastIfActive: true },
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 5_000 },
+    removeOnComplete: 100,
+    removeOnFail: 500,
+  });
+}
+
+export interface SegmentWorkerOptions {
+  /** An ioredis connection made with createRedis({ forWorker: true }). */
+  connection: Redis;
+  prefix: string;
+  db: Db;
+  /** How often segments.member_count is refreshed; 0 turns the refresh off. */
+  refreshCountsEveryMs?: number;
+}
+
+export interface SegmentWorker {
+  worker: Worker<SegmentRecomputeJob, RecomputeResult | { skipped: string }>;
+  close(): Promise<void>;
+}
+
+export function startSegmentRecomputeWorker(options: SegmentWorkerOptions): SegmentWorker {
+  const processJob = async (job: Job<SegmentRecomputeJob>) => {
+    const { tenantId, segmentId } = job.data;
+    try {
+      const result = await recomputeSegment(options.db, {
+        tenantId,
+        segmentId,
+        now: new Date(),
+        onProgress: (p) => job.updateProgress(p.percent),
+      });
+      logger.info({ tenantId, segmentId, ...result }, 'segment recomputed');
+      return result;
+    } catch (error) {
+      // A segment deleted (or broken) after the job was queued cannot get better by retrying.
+      if (error instanceof SegmentError) {
+        logger.warn({ tenantId, segmentId, code: error.code }, 'segment recompute skipped');
+        return { skipped: error.code as string };
+      }
+      throw error;
+    }
+  };
+  // One recompute at a time per process: they are long, set-based and compete for the same tables.
+  const worker = new Worker(SEGMENT_QUEUE, processJob, {
+    connection: options.connection,
+    prefix: options.prefix,
+    concurrency: 1,
+  });
+  worker.on('failed', (job, error) =>
+    logger.error({ segmentId: job?.data.segmentId, err: error }, 'segment recompute failed'),
+  );
+
+  const every = options.refreshCountsEveryMs ?? 5_000;
+  let refreshing = false;
+  const timer =
+    every > 0
+      ? setInterval(() => {
+          if (refreshing) return;
+          refreshing = true;
+          refreshMemberCounts(options.db)
+            .catch((error) => logger.warn({ err: error }, 'member count refresh failed'))
+            .finally(() => {
+              refreshing = false;
+            });
+        }, every)
+      : null;
+  timer?.unref();
+
+  return {
+    worker,
+    async close() {
+      if (timer) clearInterval(timer);
+      await worker.close();
+    },
+  };
+}
