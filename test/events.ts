@@ -23,10 +23,10 @@ export function bookingCreated(opts: { email: string; playerId?: string; at?: Da
     type: 'teetime.booking.created',
     source: 'teetime',
     timestamp: at.toISOString(),
-    identity: { email: opts.email, ...(opts.playerId ? { teetimePlayerId: opts.playerId } : {}) },
+    identity: { email: opts.email, teetimePlayerId: opts.playerId ?? `tt-${opts.email.split('@')[0]}` },
     payload: {
       id: `bk_${randomUUID()}`,
-      playerId: opts.playerId ?? 'tt-anon',
+      playerId: opts.playerId ?? `tt-${opts.email.split('@')[0]}`,
       clubId: 'club-1',
       clubName: 'Alpha Golf Club',
       courseId: 'course-1',

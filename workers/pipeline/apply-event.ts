@@ -3,7 +3,8 @@ import type { Tx } from '@/server/db/client';
 import { activities, competitions, profiles, type Profile, type Tenant, type StepTiming } from '@/server/db/schema';
 import { writeDeadLetter } from '@/server/dead-letters/store';
 import type { IdentityHints } from '@/server/events/envelope';
-import { normalizeIdentifiers } from '@/server/identity/normalize';
+import type { FieldWriteSet } from '@/server/events/types';
+import { normalizeEmail, normalizeIdentifiers, normalizePhone } from '@/server/identity/normalize';
 import { resolveProfile } from '@/server/identity/resolve';
 import { eraseProfileIdentities, identitiesOf, linkedIdsFrom, memberIdsFrom, unlinkIdentity } from '@/server/identity/identities';
 import type { OutboundDraft } from '@/server/outbound/outbox';
@@ -130,7 +131,7 @@ export async function applyEvent(tx: Tx, item: EventItem, tenant: Tenant | undef
         winnerId: merge.winnerId,
         loserId: merge.loserId,
         loserLinkedIds: merge.loserLinkedIds,
-        mergedFields: merge.mergedFields,
+        mergedFields: [...merge.mergedFields, 'segmentMemberships'],
         mergedBy: 'system',
         reason: `identity match (${envelope.type})`,
         mergedAt: at.toISOString(),
@@ -142,7 +143,9 @@ export async function applyEvent(tx: Tx, item: EventItem, tenant: Tenant | undef
 
   // Step 3: profile.
   const [current] = await tx.select().from(profiles).where(eq(profiles.id, profileId));
-  const applied = applyWrites(current, current.fieldVersions, effects.writes, envelope.id);
+  // Erased people stay erased: later events still add activities, never personal data.
+  const writes = current.status === 'DELETED' ? [] : normalizeWrites(effects.writes, tenant.country);
+  const applied = applyWrites(current, current.fieldVersions, writes, envelope.id);
   const identityChanged = resolution.created || resolution.merges.length > 0 || resolution.addedIdentifiers.length > 0;
   const next: Profile = { ...current, ...applied.state, fieldVersions: applied.versions };
   const changed = new Set<string>(applied.changed);
@@ -302,6 +305,24 @@ export async function applyEvent(tx: Tx, item: EventItem, tenant: Tenant | undef
   result.touched.set(profileId, identityChanged ? 'all' : touchedFields);
   mark('outbox');
   return result;
+}
+
+/** Profile email and phone are stored as identity resolution sees them: lower-case email, E.164 phone. */
+function normalizeWrites(writes: FieldWriteSet[], country: string): FieldWriteSet[] {
+  return writes.map((w) => {
+    const fields = { ...w.fields };
+    if (typeof fields.email === 'string') {
+      const email = normalizeEmail(fields.email);
+      if (email) fields.email = email;
+      else delete fields.email;
+    }
+    if (typeof fields.phoneNumber === 'string') {
+      const phone = normalizePhone(fields.phoneNumber, country);
+      if (phone) fields.phoneNumber = phone;
+      else delete fields.phoneNumber;
+    }
+    return { ...w, fields };
+  });
 }
 
 function serialise(value: unknown): unknown {
