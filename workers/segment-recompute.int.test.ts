@@ -51,6 +51,7 @@ describe('segment recompute worker', () => {
       prefix: ctx.prefix,
       db: ctx.db,
       refreshCountsEveryMs: 100,
+      relativeDatesEveryMs: 0,
     });
     try {
       const result = await job.waitUntilFinished(events, 20_000);
@@ -74,6 +75,34 @@ describe('segment recompute worker', () => {
       await worker.close();
       await events.close();
       await queue.close();
+    }
+  });
+
+  it('recomputes segments with relative-date rules on a schedule, with no event at all', async () => {
+    const tenantId = await createTenant(ctx.db, 'worker-clock');
+    const day = 86_400_000;
+    const [recent] = await insertProfiles(ctx.db, tenantId, [
+      { lastBookingAt: new Date(Date.now() - 10 * day) },
+      { lastBookingAt: new Date(Date.now() - 90 * day) },
+    ]);
+    const { segment } = await createSegment(ctx.db, {
+      tenantId,
+      name: 'Booked lately',
+      type: 'DYNAMIC',
+      criteria: { combinator: 'AND', rules: [{ field: 'lastBookingAt', operator: 'withinLastDays', value: 30 }] },
+      createdBy: null,
+    });
+    const worker = startSegmentRecomputeWorker({
+      connection: connection(true),
+      prefix: ctx.prefix,
+      db: ctx.db,
+      refreshCountsEveryMs: 0,
+      relativeDatesEveryMs: 300,
+    });
+    try {
+      await expect.poll(() => membersOf(ctx.db, segment.id), { timeout: 15_000 }).toEqual([recent]);
+    } finally {
+      await worker.close();
     }
   });
 });

@@ -5,17 +5,24 @@ import { SEGMENT_QUEUE } from '@/server/queue/connection';
 import { logger } from '@/server/logger';
 import { SegmentError } from '@/server/segments/errors';
 import { refreshMemberCounts, SEGMENT_CACHE_TTL_MS } from '@/server/segments/membership';
-import { recomputeSegment, type RecomputeResult } from '@/server/segments/recompute';
+import { recomputeSegment, timeRelativeSegments, type RecomputeResult } from '@/server/segments/recompute';
 
 /**
- * Background recompute of a segment after its definition changed (BullMQ queue SEGMENT_QUEUE), and the periodic
- * refresh of segments.member_count.
+ * Background work on segments (BullMQ queue SEGMENT_QUEUE):
+ * - `recompute` jobs: a full recompute of one segment after its definition changed;
+ * - the `relative-dates` schedule: segments with withinLastDays / notWithinLastDays rules change with the clock
+ *   alone (a booking ages past 60 days without any event), so they are recomputed periodically;
+ * - a timer that keeps segments.member_count fresh.
  */
 
 export interface SegmentRecomputeJob {
   tenantId: string;
   segmentId: string;
 }
+type SegmentJobData = SegmentRecomputeJob | Record<string, never>;
+type SegmentJobResult = RecomputeResult | { skipped: string } | { queued: number };
+
+const RELATIVE_DATES_SCHEDULER = 'segment-relative-dates';
 
 /**
  * Other processes may evaluate with a cached definition for up to SEGMENT_CACHE_TTL_MS after a change; starting
@@ -23,8 +30,8 @@ export interface SegmentRecomputeJob {
  */
 export const RECOMPUTE_DELAY_MS = SEGMENT_CACHE_TTL_MS + 1_000;
 
-export function createSegmentQueue(options: { connection: Redis; prefix: string }): Queue<SegmentRecomputeJob> {
-  return new Queue<SegmentRecomputeJob>(SEGMENT_QUEUE, { connection: options.connection, prefix: options.prefix });
+export function createSegmentQueue(options: { connection: Redis; prefix: string }): Queue<SegmentJobData> {
+  return new Queue<SegmentJobData>(SEGMENT_QUEUE, { connection: options.connection, prefix: options.prefix });
 }
 
 /**
@@ -32,7 +39,7 @@ export function createSegmentQueue(options: { connection: Redis; prefix: string 
  * one more run is kept for after it (the definition may have changed mid-run).
  */
 export async function enqueueSegmentRecompute(
-  queue: Queue<SegmentRecomputeJob>,
+  queue: Queue<SegmentJobData>,
   job: SegmentRecomputeJob,
   options: { delayMs?: number } = {},
 ): Promise<void> {
@@ -53,16 +60,29 @@ export interface SegmentWorkerOptions {
   db: Db;
   /** How often segments.member_count is refreshed; 0 turns the refresh off. */
   refreshCountsEveryMs?: number;
+  /**
+   * How often segments with relative-date rules are recomputed (default hourly; one schedule shared by all workers,
+   * the last started worker's interval wins). 0 leaves the schedule as it is.
+   */
+  relativeDatesEveryMs?: number;
 }
 
 export interface SegmentWorker {
-  worker: Worker<SegmentRecomputeJob, RecomputeResult | { skipped: string }>;
+  worker: Worker<SegmentJobData, SegmentJobResult>;
   close(): Promise<void>;
 }
 
 export function startSegmentRecomputeWorker(options: SegmentWorkerOptions): SegmentWorker {
-  const processJob = async (job: Job<SegmentRecomputeJob>) => {
-    const { tenantId, segmentId } = job.data;
+  const queue = createSegmentQueue(options);
+
+  const processJob = async (job: Job<SegmentJobData>): Promise<SegmentJobResult> => {
+    if (job.name === 'relative-dates') {
+      const due = await timeRelativeSegments(options.db);
+      // Run soon, but still deduplicated against recomputes already waiting.
+      for (const target of due) await enqueueSegmentRecompute(queue, target, { delayMs: 0 });
+      return { queued: due.length };
+    }
+    const { tenantId, segmentId } = job.data as SegmentRecomputeJob;
     try {
       const result = await recomputeSegment(options.db, {
         tenantId,
@@ -82,14 +102,21 @@ export function startSegmentRecomputeWorker(options: SegmentWorkerOptions): Segm
     }
   };
   // One recompute at a time per process: they are long, set-based and compete for the same tables.
-  const worker = new Worker(SEGMENT_QUEUE, processJob, {
+  const worker = new Worker<SegmentJobData, SegmentJobResult>(SEGMENT_QUEUE, processJob, {
     connection: options.connection,
     prefix: options.prefix,
     concurrency: 1,
   });
   worker.on('failed', (job, error) =>
-    logger.error({ segmentId: job?.data.segmentId, err: error }, 'segment recompute failed'),
+    logger.error({ job: job?.name, data: job?.data, err: error }, 'segment job failed'),
   );
+
+  const relativeEvery = options.relativeDatesEveryMs ?? 3_600_000;
+  if (relativeEvery > 0) {
+    queue
+      .upsertJobScheduler(RELATIVE_DATES_SCHEDULER, { every: relativeEvery }, { name: 'relative-dates', data: {} })
+      .catch((error) => logger.warn({ err: error }, 'could not schedule relative-date recomputes'));
+  }
 
   const every = options.refreshCountsEveryMs ?? 5_000;
   let refreshing = false;
@@ -112,6 +139,7 @@ export function startSegmentRecomputeWorker(options: SegmentWorkerOptions): Segm
     async close() {
       if (timer) clearInterval(timer);
       await worker.close();
+      await queue.close();
     },
   };
 }

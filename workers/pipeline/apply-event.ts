@@ -37,8 +37,6 @@ function timer(steps: StepTiming[]) {
   };
 }
 
-const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
-
 /**
  * Steps 1–4 of §5 for one event inside the batch transaction: claim the sync log, resolve identity, update the
  * profile (last writer wins per field), record the activity, and draft the profile's outbound events. Scoring and
@@ -88,7 +86,7 @@ export async function applyEvent(tx: Tx, item: EventItem, tenant: Tenant | undef
       .onConflictDoUpdate({
         target: [competitions.tenantId, competitions.id],
         set: { name: c.name, clubId: c.clubId, startsAt: c.startsAt, entryDeadline: c.entryDeadline },
-        setWhere: sql`${competitions.publishedAt} <= ${new Date(envelope.timestamp)}`,
+        setWhere: sql`${competitions.publishedAt} <= ${new Date(envelope.timestamp).toISOString()}`,
       });
     mark('update_profile');
     return result;
@@ -151,7 +149,7 @@ export async function applyEvent(tx: Tx, item: EventItem, tenant: Tenant | undef
   const changed = new Set<string>(applied.changed);
 
   if (effects.unlinkMessagingContact) {
-    await unlinkIdentity(tx, { tenantId: tenant.id, profileId, kind: 'messagingContactId' });
+    await unlinkIdentity(tx, { tenantId: tenant.id, profileId, kind: 'messagingContactId', at });
   }
   if (effects.erase) {
     await eraseProfileIdentities(tx, { tenantId: tenant.id, profileId });
@@ -192,7 +190,7 @@ export async function applyEvent(tx: Tx, item: EventItem, tenant: Tenant | undef
     if (resolution.merges.length || type === 'PAYMENT_RECEIVED') {
       const derived = await deriveFromActivities(tx, tenant.id, profileId);
       for (const [k, v] of Object.entries(derived)) {
-        if (iso(v as Date) !== iso(next[k as keyof Profile] as Date) && v !== next[k as keyof Profile]) changed.add(k);
+        if (!sameValue(v, next[k as keyof Profile])) changed.add(k);
       }
       Object.assign(next, derived);
     } else {
@@ -323,6 +321,11 @@ function normalizeWrites(writes: FieldWriteSet[], country: string): FieldWriteSe
     }
     return { ...w, fields };
   });
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a instanceof Date || b instanceof Date) return serialise(a) === serialise(b);
+  return a === b;
 }
 
 function serialise(value: unknown): unknown {

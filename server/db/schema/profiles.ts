@@ -130,6 +130,11 @@ export const profileIdentities = pgTable(
     /** The source that told us (scl, teetime, messaging, crm). */
     source: text().notNull(),
     confidence: integer().notNull(),
+    /**
+     * Set when the source removed the link (messaging.contact.deleted). The row stays as a tombstone so late or
+     * out-of-order events for that id still find the person instead of creating a stranger.
+     */
+    unlinkedAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
