@@ -19,8 +19,8 @@ export interface SegmentRecomputeJob {
   tenantId: string;
   segmentId: string;
 }
-type SegmentJobData = SegmentRecomputeJob | Record<string, never>;
-type SegmentJobResult = RecomputeResult | { skipped: string } | { queued: number };
+export type SegmentJobData = SegmentRecomputeJob | Record<string, never>;
+export type SegmentJobResult = RecomputeResult | { skipped: string } | { queued: number };
 
 const RELATIVE_DATES_SCHEDULER = 'segment-relative-dates';
 

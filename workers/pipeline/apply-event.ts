@@ -243,7 +243,10 @@ export async function applyEvent(tx: Tx, item: EventItem, tenant: Tenant | undef
   next.displayName = next.status === 'DELETED' ? 'Deleted member' : displayNameOf(next.firstName, next.lastName, next.email);
   next.phoneDigits = next.phoneNumber ? phoneDigits(next.phoneNumber) : null;
 
-  if (changed.size > 0 || identityChanged) {
+  // A winning write of an unchanged value still moves the field's version: that must be stored too, or an older
+  // write arriving later would wrongly win.
+  const versionsMoved = JSON.stringify(applied.versions) !== JSON.stringify(current.fieldVersions);
+  if (changed.size > 0 || identityChanged || versionsMoved) {
     await tx
       .update(profiles)
       .set({ ...pickProfileColumns(next), updatedAt: sql`now()` })

@@ -2,6 +2,7 @@ import type { Database, Tx } from '@/server/db/client';
 import { writeDeadLetter } from '@/server/dead-letters/store';
 import { writeOutbox, type OutboundDraft } from '@/server/outbound/outbox';
 import type { OutboundType } from '@/server/outbound/catalog';
+import { syncAdvocateStage } from '@/server/profiles/lifecycle';
 import { rescoreProfiles } from '@/server/scoring/rescore';
 import { updateMemberships } from '@/server/segments/membership';
 import { applyEvent, type AppliedEvent } from './apply-event';
@@ -10,7 +11,7 @@ import { loadTenants } from './tenant-cache';
 import type { ItemOutcome, PipelineItem } from './types';
 
 /** Score fields that segment rules may read: a rescore touches them. */
-const SCORE_FIELDS = ['engagementScore', 'churnRiskScore', 'churnRiskLevel', 'activityCount30d', 'activityCount90d', 'bookingCount30d'];
+const SCORE_FIELDS = ['engagementScore', 'churnRiskScore', 'churnRiskLevel', 'activityCount30d', 'activityCount90d', 'bookingCount30d', 'lifecycleStage'];
 
 /**
  * Runs a batch of events in ONE transaction: each event's steps in order, then scoring and segment membership once
@@ -66,6 +67,7 @@ export async function processBatch(db: Database, items: PipelineItem[], now = ne
         correlationId: entry.correlationId,
         emitProfileUpdated: true,
       });
+      await syncAdvocateStage(tx, { tenantId, profileIds });
       let touchedFields: string[] | 'all' = 'all';
       if (entry.fields !== 'all') {
         const touched = new Set(entry.fields);
