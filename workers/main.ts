@@ -5,6 +5,9 @@ import { createRedis, queuePrefix } from '@/server/queue/connection';
 import { startConsumer } from './consumer';
 import { checkHealth, checkRedisPolicy, startHealthServer } from './health';
 import { startOutboxRelay } from './outbox-relay';
+import { startSegmentRecomputeWorker } from './segment-recompute';
+import { startSweepScheduler } from './sweep';
+import { afterSweepBatch } from './pipeline/after-rescore';
 
 /**
  * The worker process: consumes crm-events through the pipeline, relays the outbox to crm-outbound and serves a
@@ -42,6 +45,10 @@ async function main() {
     lockDurationMs: config.WORKER_LOCK_MS,
   });
   const relay = startOutboxRelay({ db, logger, prefix });
+  const segmentConnection = createRedis({ forWorker: true });
+  const segmentWorker = startSegmentRecomputeWorker({ connection: segmentConnection, prefix, db });
+  const sweepConnection = createRedis({ forWorker: true });
+  const sweeps = await startSweepScheduler({ connection: sweepConnection, prefix, db, logger, afterBatch: afterSweepBatch });
   const health = config.WORKER_HEALTH_PORT
     ? startHealthServer(config.WORKER_HEALTH_PORT, () => checkHealth(db, probe))
     : null;
@@ -61,7 +68,9 @@ async function main() {
     }, 9_000);
     hardStop.unref();
     await consumer.close();
-    await relay.close();
+    await Promise.all([relay.close(), segmentWorker.close(), sweeps.close()]);
+    segmentConnection.disconnect();
+    sweepConnection.disconnect();
     health?.close();
     probe.disconnect();
     await db.$client.end({ timeout: 2 });

@@ -11,7 +11,7 @@ import type { OutboundDraft } from '@/server/outbound/outbox';
 import type { OutboundType } from '@/server/outbound/catalog';
 import { applyWrites, deriveLifecycleStage, displayNameOf, searchTextOf } from '@/server/profiles/fields';
 import { phoneDigits } from '@/server/identity/normalize';
-import { moveMembershipsOnMerge } from '@/server/segments/membership';
+import { leaveAllSegments, moveMembershipsOnMerge } from '@/server/segments/membership';
 import { BOOKING_ACTIVITY_TYPES, deriveFromActivities, PASSIVE_ACTIVITY_TYPES } from './activity-facts';
 import { claimSyncLog } from './sync-log';
 import type { EventItem } from './types';
@@ -119,6 +119,9 @@ export async function applyEvent(tx: Tx, item: EventItem, tenant: Tenant | undef
       loserId: merge.loserId,
       at,
       correlationId: envelope.id,
+      // The batch re-evaluates the winner once its fields are final; doing it here too would record a
+      // pointless enter/exit pair from the half-merged state.
+      reevaluateWinner: false,
     });
     result.outbound.push({
       tenantId: tenant.id,
@@ -153,6 +156,7 @@ export async function applyEvent(tx: Tx, item: EventItem, tenant: Tenant | undef
   }
   if (effects.erase) {
     await eraseProfileIdentities(tx, { tenantId: tenant.id, profileId });
+    await leaveAllSegments(tx, { tenantId: tenant.id, profileId, at, correlationId: envelope.id });
     Object.assign(next, { firstName: null, lastName: null, email: null, phoneNumber: null, dateOfBirth: null, status: 'DELETED' });
     for (const f of ['firstName', 'lastName', 'email', 'phoneNumber', 'dateOfBirth', 'status']) changed.add(f);
     result.outbound.push({

@@ -5,13 +5,12 @@ import type { OutboundType } from '@/server/outbound/catalog';
 import { syncAdvocateStage } from '@/server/profiles/lifecycle';
 import { rescoreProfiles } from '@/server/scoring/rescore';
 import { updateMemberships } from '@/server/segments/membership';
+import { SCORE_FIELDS } from './after-rescore';
 import { applyEvent, type AppliedEvent } from './apply-event';
 import { markSucceeded, type Success } from './sync-log';
 import { loadTenants } from './tenant-cache';
 import type { ItemOutcome, PipelineItem } from './types';
 
-/** Score fields that segment rules may read: a rescore touches them. */
-const SCORE_FIELDS = ['engagementScore', 'churnRiskScore', 'churnRiskLevel', 'activityCount30d', 'activityCount90d', 'bookingCount30d', 'lifecycleStage'];
 
 /**
  * Runs a batch of events in ONE transaction: each event's steps in order, then scoring and segment membership once
