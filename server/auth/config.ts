@@ -1,9 +1,10 @@
-import type { NextAuthConfig } from 'next-auth';
+import { CredentialsSignin, type NextAuthConfig } from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
-import type { Provider } from 'next-auth/providers';
-import { env } from '@/server/env';
-import { authorizeCredentials, clientAddress } from './credentials';
+import { logger } from '@/server/logger';
+import { authorizeCredentials, clientAddress, SignInRefused } from './credentials';
+import { OIDC_PROVIDER_ID, oidcProviders } from './oidc';
 import { runtime } from './runtime';
+import { CredentialsRefused } from './sign-in-errors';
 import { findStaffAccountByEmail, listTenantAccess } from './staff-access';
 import { createSignInThrottle } from './throttle';
 
@@ -22,21 +23,6 @@ declare module 'next-auth/jwt' {
 
 /** Staff sessions last a working day; the tenant and role are re-read from the database on every request anyway. */
 export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
-export const OIDC_PROVIDER_ID = 'oidc';
-
-/** Single sign-on is offered only when all three variables are set. */
-export function oidcSettings(): { issuer: string; clientId: string; clientSecret: string } | null {
-  const { OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET } = env();
-  if (!OIDC_ISSUER || !OIDC_CLIENT_ID || !OIDC_CLIENT_SECRET) return null;
-  return { issuer: OIDC_ISSUER, clientId: OIDC_CLIENT_ID, clientSecret: OIDC_CLIENT_SECRET };
-}
-
-function oidcProvider(): Provider[] {
-  const settings = oidcSettings();
-  if (!settings) return [];
-  return [{ id: OIDC_PROVIDER_ID, name: 'Single sign-on', type: 'oidc', ...settings, checks: ['pkce', 'state', 'nonce'] }];
-}
-
 /**
  * Auth.js configuration, built per request so the environment and connections are read at run time (not while
  * `next build` collects pages). JWT sessions carry only who the person is; what they may do in which club is
@@ -51,17 +37,34 @@ export function buildAuthConfig(): NextAuthConfig {
     trustHost: true,
     session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_SECONDS },
     pages: { signIn: '/sign-in', error: '/sign-in' },
+    logger: {
+      // A refused sign-in is an everyday event, not a server error: one info line with the reason, no stack.
+      error(error) {
+        if (error instanceof CredentialsRefused) logger.info({ reason: error.refusal.reason }, 'sign-in refused');
+        else if (error instanceof CredentialsSignin) logger.info('sign-in refused');
+        else logger.error({ err: error }, 'auth error');
+      },
+      warn(code) {
+        logger.warn({ code }, 'auth warning');
+      },
+      debug() {},
+    },
     providers: [
       Credentials({
         id: 'credentials',
         credentials: { email: {}, password: {} },
-        authorize: (credentials, request) =>
-          authorizeCredentials(
-            { db, throttle },
-            { email: credentials.email, password: credentials.password, ip: clientAddress(request.headers) },
-          ),
+        async authorize(credentials, request) {
+          try {
+            return await authorizeCredentials(
+              { db, throttle },
+              { email: credentials.email, password: credentials.password, ip: clientAddress(request.headers) },
+            );
+          } catch (error) {
+            throw error instanceof SignInRefused ? new CredentialsRefused(error) : error;
+          }
+        },
       }),
-      ...oidcProvider(),
+      ...oidcProviders(),
     ],
     callbacks: {
       /** A single sign-on identity is let in only when it matches an enabled staff user who belongs to a club. */

@@ -1,4 +1,3 @@
-import { CredentialsSignin } from 'next-auth';
 import { z } from 'zod';
 import type { Db } from '@/server/db/client';
 import { DUMMY_HASH, verifyPassword } from './password';
@@ -8,24 +7,26 @@ import type { SignInThrottle } from './throttle';
 /** The one message for an unknown account and a wrong password, so the form never reveals who has an account. */
 export const INVALID_CREDENTIALS_MESSAGE = 'That email and password do not match an account.';
 
+export type SignInRefusalReason = 'invalid' | 'throttled' | 'no_access';
+
 /**
- * Sign-in refusals carry a `code` that Auth.js passes through to the sign-in form. The code never says whether
- * the account exists.
+ * Why a sign-in was refused, with the message the form shows. `invalid` never says whether the account exists;
+ * `no_access` is only given once the password is proven right, so it reveals nothing to a guesser.
  */
-export class InvalidCredentials extends CredentialsSignin {
-  code = 'invalid';
-}
-
-export class SignInThrottled extends CredentialsSignin {
-  code = 'throttled';
-  constructor(readonly retryAfterSeconds: number) {
-    super(`Too many attempts — try again in ${retryAfterSeconds} seconds`);
+export class SignInRefused extends Error {
+  constructor(
+    readonly reason: SignInRefusalReason,
+    readonly retryAfterSeconds = 0,
+  ) {
+    super(
+      reason === 'throttled'
+        ? `Too many attempts — try again in ${retryAfterSeconds} seconds`
+        : reason === 'no_access'
+          ? 'Your account is not linked to any club yet. Ask an administrator.'
+          : INVALID_CREDENTIALS_MESSAGE,
+    );
+    this.name = 'SignInRefused';
   }
-}
-
-/** Only said once the password is proven right, so it reveals nothing to a guesser. */
-export class NoTenantAccess extends CredentialsSignin {
-  code = 'no_access';
 }
 
 export const credentialsSchema = z.object({
@@ -53,23 +54,23 @@ export async function authorizeCredentials(
   input: { email: unknown; password: unknown; ip: string },
 ): Promise<AuthorizedUser> {
   const parsed = credentialsSchema.safeParse({ email: input.email, password: input.password });
-  if (!parsed.success) throw new InvalidCredentials();
+  if (!parsed.success) throw new SignInRefused('invalid');
   const { email, password } = parsed.data;
   const key = { email, ip: input.ip };
 
   const lockedFor = await deps.throttle.lockedFor(key);
-  if (lockedFor > 0) throw new SignInThrottled(lockedFor);
+  if (lockedFor > 0) throw new SignInRefused('throttled', lockedFor);
 
   const account = await findStaffAccountByEmail(deps.db, email);
   const valid = await verifyPassword(password, account?.passwordHash ?? DUMMY_HASH);
   if (!account || !account.passwordHash || !valid) {
     await deps.throttle.recordFailure(key);
-    throw new InvalidCredentials();
+    throw new SignInRefused('invalid');
   }
   await deps.throttle.recordSuccess(key);
 
   const access = await listTenantAccess(deps.db, { userId: account.id });
-  if (access.length === 0) throw new NoTenantAccess();
+  if (access.length === 0) throw new SignInRefused('no_access');
   return { id: account.id, name: account.name, email: account.email };
 }
 

@@ -20,12 +20,12 @@ export const PERMISSIONS = [
 
 export type Permission = (typeof PERMISSIONS)[number];
 
-const READ: Permission[] = ['profiles.read', 'timeline.read', 'churn.read', 'segments.read'];
+/** Everyone may look: profiles, timelines, churn, segments, and queue health (staff see no retry control). */
+const READ: Permission[] = ['profiles.read', 'timeline.read', 'churn.read', 'segments.read', 'queue.read'];
 const MARKETING: Permission[] = [...READ, 'segments.write', 'segments.export', 'duplicates.resolve'];
-/** Operations: the queue and its dead letters, plus the people and keys of the club. */
+/** Operations: acting on the queue (dead-letter retry), plus the people and keys of the club. */
 const ADMIN: Permission[] = [
   ...MARKETING,
-  'queue.read',
   'deadletters.retry',
   'users.manage',
   'apikeys.manage',

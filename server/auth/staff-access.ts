@@ -66,7 +66,10 @@ export async function listTenantAccess(db: Db, { userId }: { userId: string }): 
  * The active club: the requested one (from the cookie) only when the user really belongs to it, otherwise their
  * first club. A forged or stale cookie therefore never widens access.
  */
-export function chooseTenant(access: TenantAccess[], requestedTenantId: string | null | undefined): TenantAccess | null {
+export function chooseTenant(
+  access: TenantAccess[],
+  requestedTenantId: string | null | undefined,
+): TenantAccess | null {
   return access.find((t) => t.id === requestedTenantId) ?? access[0] ?? null;
 }
 

@@ -1,0 +1,6 @@
+import { buildOpenApiDocument } from '@/server/api/v1/openapi';
+
+/** Public: the document describes the API, not any club's data. */
+export function GET(): Response {
+  return Response.json(buildOpenApiDocument(), { headers: { 'Cache-Control': 'public, max-age=300' } });
+}
