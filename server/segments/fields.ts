@@ -163,12 +163,36 @@ export const FIELDS: readonly FieldDef[] = [
   dateField({ name: 'createdAt', label: 'Created', column: p.createdAt, nullable: false }),
 ];
 
-export type FieldName = (typeof FIELDS)[number]['name'];
-
 const BY_NAME = new Map(FIELDS.map((f) => [f.name, f]));
 
 export function getField(name: string): FieldDef | undefined {
   return BY_NAME.get(name);
+}
+
+const COMPARISON_WORDS: Record<'number' | 'date', Partial<Record<Operator, string>>> = {
+  number: { gt: 'over', gte: 'at least', lt: 'under', lte: 'at most' },
+  date: { gt: 'after', gte: 'on or after', lt: 'before', lte: 'on or before' },
+};
+const OPERATOR_WORDS: Record<Operator, string> = {
+  eq: 'is',
+  neq: 'is not',
+  gt: 'over',
+  gte: 'at least',
+  lt: 'under',
+  lte: 'at most',
+  in: 'is one of',
+  contains: 'contains',
+  isNull: 'is empty',
+  isNotNull: 'is set',
+  withinLastDays: 'within the last',
+  notWithinLastDays: 'not within the last',
+};
+
+/** How an operator reads for a field type ("Handicap under 15", "Last booking before 2026-01-01"). */
+export function operatorLabel(type: FieldType, operator: Operator): string {
+  if (type === 'tags' && operator === 'contains') return 'include';
+  if (type === 'number' || type === 'date') return COMPARISON_WORDS[type][operator] ?? OPERATOR_WORDS[operator];
+  return OPERATOR_WORDS[operator];
 }
 
 /** The registry as plain JSON for the builder UI (no column objects). */
@@ -177,6 +201,8 @@ export interface FieldDescription {
   label: string;
   type: FieldType;
   operators: Operator[];
+  /** Words for each allowed operator, as the UI and describeCriteria show them. */
+  operatorLabels: Partial<Record<Operator, string>>;
   enumValues: string[] | null;
   allowFreeText: boolean;
   nullable: boolean;
@@ -189,6 +215,7 @@ export function describeFields(): FieldDescription[] {
     label: f.label,
     type: f.type,
     operators: [...f.operators],
+    operatorLabels: Object.fromEntries(f.operators.map((op) => [op, operatorLabel(f.type, op)])),
     enumValues: f.enumValues ? [...f.enumValues] : null,
     allowFreeText: f.allowFreeText ?? false,
     nullable: f.nullable,

@@ -7,10 +7,12 @@ import {
   currencyCode,
   dateOrDateTime,
   defineEvent,
+  type FieldMap,
   formatMoney,
   humanList,
   idString,
   isoDateTime,
+  listedChanges,
   optionalText,
   sclMemberIdSchema,
   smallCount,
@@ -84,7 +86,7 @@ export const memberCreated = defineEvent({
 // ---------------------------------------------------------------------------------------------------------------
 // scl.member.updated
 
-/** SCL member fields the CRM mirrors, with the profile field each one writes and how a person reads it. */
+/** SCL member fields the CRM mirrors. */
 const MEMBER_FIELD_MAP = {
   firstName: { field: 'firstName', label: 'first name' },
   lastName: { field: 'lastName', label: 'last name' },
@@ -94,9 +96,7 @@ const MEMBER_FIELD_MAP = {
   status: { field: 'membershipStatus', label: 'membership status' },
   membershipTierName: { field: 'membershipTier', label: 'membership tier' },
   membershipExpiry: { field: 'membershipExpiry', label: 'membership expiry' },
-} as const satisfies Record<string, { field: keyof WritableFields; label: string }>;
-type MemberField = keyof typeof MEMBER_FIELD_MAP;
-const MEMBER_FIELDS = Object.keys(MEMBER_FIELD_MAP) as MemberField[];
+} as const satisfies FieldMap<string>;
 
 const memberUpdatedPayload = z
   .object({
@@ -121,29 +121,21 @@ export const memberUpdated = defineEvent({
   priority: 2,
   payload: memberUpdatedPayload,
   effects({ payload }) {
-    // Write the fields `changes` lists (the payload may be a full snapshot); without a list, every field present.
-    const listed = payload.changes?.length ? new Set(payload.changes) : null;
-    const changed = MEMBER_FIELDS.filter((name) => (listed ? listed.has(name) : true) && name in payload);
-    const fields: Record<string, unknown> = {};
-    for (const name of changed) {
-      const value = payload[name];
-      // A listed field sent as null or blank was cleared in SCL.
-      fields[MEMBER_FIELD_MAP[name].field] = typeof value === 'string' ? value.trim() || null : (value ?? null);
-    }
-    const writes: FieldWriteSet[] = changed.length
-      ? [{ rank: RANK_AUTHORITATIVE, at: payload.updatedAt, fields: fields as Partial<WritableFields> }]
-      : [];
+    const { changed, fields, labels } = listedChanges(payload, payload.changes, MEMBER_FIELD_MAP);
+    const writes: FieldWriteSet[] = changed.length ? [{ rank: RANK_AUTHORITATIVE, at: payload.updatedAt, fields }] : [];
     const newEmail = changed.includes('email') ? payload.email?.trim() : undefined;
     const newPhone = changed.includes('phoneNumber') ? payload.phoneNumber?.trim() : undefined;
     return {
-      identities: compact({ sclMemberId: payload.id, email: newEmail || undefined, phoneNumber: newPhone || undefined }),
+      identities: compact({
+        sclMemberId: payload.id,
+        email: newEmail || undefined,
+        phoneNumber: newPhone || undefined,
+      }),
       writes,
       activity: {
         type: 'MEMBER_UPDATED',
         occurredAt: payload.updatedAt,
-        title: changed.length
-          ? `Member details updated — ${humanList(changed.map((name) => MEMBER_FIELD_MAP[name].label))}`
-          : 'Member details updated',
+        title: labels.length ? `Member details updated — ${humanList(labels)}` : 'Member details updated',
         // Field names only: values may be personal data and the timeline does not need them.
         properties: { sclMemberId: payload.id, changes: payload.changes ?? changed },
       },
@@ -249,7 +241,11 @@ export function tierRank(name: string | null | undefined): number | undefined {
 export type TierDirection = 'upgrade' | 'downgrade' | 'unknown';
 
 /** As SCL's reason says it, or else as the known tier order says it (equal or unknown tiers: 'unknown'). */
-export function tierDirection(previousTier: string | undefined, newTier: string, reason: string | undefined): TierDirection {
+export function tierDirection(
+  previousTier: string | undefined,
+  newTier: string,
+  reason: string | undefined,
+): TierDirection {
   const said = reason?.toLowerCase();
   if (said === 'downgrade' || said === 'upgrade') return said;
   const before = tierRank(previousTier);

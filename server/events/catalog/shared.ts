@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { EventDefinition } from '../types';
+import type { EventDefinition, WritableFields } from '../types';
 
 /*
  * Building blocks for the per-source payload schemas. They accept what producers really send (numbers as strings
@@ -55,7 +55,10 @@ export const currencyCode = z
  */
 export const handicapIndex = z
   .union([z.number(), z.string().trim().regex(/^[+-]?\d+(\.\d+)?$/, 'must be a handicap index like 12.4')])
-  .transform((value) => (typeof value === 'number' ? value : value.startsWith('+') ? 0 - Number(value.slice(1)) : Number(value)))
+  .transform((value) => {
+    if (typeof value === 'number') return value;
+    return value.startsWith('+') ? 0 - Number(value.slice(1)) : Number(value);
+  })
   .pipe(z.number().min(-10).max(54));
 
 /** A small non-negative count (holes, players) that may arrive as a digit string. */
@@ -92,6 +95,29 @@ export const channelSchema = z
 export type Channel = z.infer<typeof channelSchema>;
 
 const CURRENCY_SYMBOLS: Record<string, string> = { ZAR: 'R', USD: '$', EUR: '€', GBP: '£' };
+
+/** A source's field name → the profile field it writes and how a person reads it ("phone number"). */
+export type FieldMap<K extends string> = Record<K, { field: keyof WritableFields; label: string }>;
+
+/**
+ * The writes of a `*.updated` event: the fields its `changes` list names (the payload may be a full snapshot), or
+ * without a list every mapped field present. A listed field sent as null or blank was cleared at the source.
+ */
+export function listedChanges<K extends string>(
+  payload: Record<string, unknown>,
+  changes: readonly string[] | null | undefined,
+  map: FieldMap<K>,
+): { changed: K[]; fields: Partial<WritableFields>; labels: string[] } {
+  const listed = changes?.length ? new Set(changes) : null;
+  const changed = (Object.keys(map) as K[]).filter((name) => (listed ? listed.has(name) : true) && name in payload);
+  const fields: Record<string, unknown> = {};
+  for (const name of changed) {
+    const value = payload[name];
+    fields[map[name].field] = typeof value === 'string' ? value.trim() || null : (value ?? null);
+  }
+  const labels = [...new Set(changed.map((name) => map[name].label))];
+  return { changed, fields: fields as Partial<WritableFields>, labels };
+}
 
 /** "R450.00" for 45000 ZAR cents; unknown currencies print their code ("NAD 450.00"). */
 export function formatMoney(amountCents: number, currency: string | null | undefined): string {

@@ -6,12 +6,14 @@ import {
   currencyCode,
   dateOrDateTime,
   defineEvent,
+  type FieldMap,
   formatMoney,
   handicapIndex,
   humanList,
   idString,
   isoDateTime,
   isoDateTimeString,
+  listedChanges,
   optionalText,
   smallCount,
   wallClock,
@@ -110,7 +112,7 @@ export const playerCreated = defineEvent({
   },
 });
 
-/** TeeTime player fields the CRM mirrors, with the profile field each one writes and how a person reads it. */
+/** TeeTime player fields the CRM mirrors. */
 const PLAYER_FIELD_MAP = {
   name: { field: 'firstName', label: 'first name' },
   surname: { field: 'lastName', label: 'last name' },
@@ -118,10 +120,8 @@ const PLAYER_FIELD_MAP = {
   phone: { field: 'phoneNumber', label: 'phone number' },
   handicap: { field: 'handicap', label: 'handicap' },
   homeClubId: { field: 'homeClubId', label: 'home club' },
-  homeClubName: { field: 'homeClubName', label: 'home club name' },
-} as const satisfies Record<string, { field: keyof WritableFields; label: string }>;
-type PlayerField = keyof typeof PLAYER_FIELD_MAP;
-const PLAYER_FIELDS = Object.keys(PLAYER_FIELD_MAP) as PlayerField[];
+  homeClubName: { field: 'homeClubName', label: 'home club' },
+} as const satisfies FieldMap<string>;
 
 const playerUpdatedPayload = z
   .object({
@@ -147,18 +147,10 @@ export const playerUpdated = defineEvent({
   payload: playerUpdatedPayload,
   effects({ event, payload }) {
     const at = payload.updatedAt ?? new Date(event.timestamp);
-    // Write the fields `changes` lists (the payload may be a full snapshot); without a list, every field present.
-    const listed = payload.changes?.length ? new Set(payload.changes) : null;
-    const changed = PLAYER_FIELDS.filter((name) => (listed ? listed.has(name) : true) && name in payload);
-    const fields: Record<string, unknown> = {};
-    for (const name of changed) {
-      const value = payload[name];
-      fields[PLAYER_FIELD_MAP[name].field] = typeof value === 'string' ? value.trim() || null : (value ?? null);
-    }
+    const { changed, fields, labels } = listedChanges(payload, payload.changes, PLAYER_FIELD_MAP);
+    // The handicap's date travels with it, so an older update never overwrites a newer one.
     if (changed.includes('handicap')) fields.handicapUpdatedAt = at;
-    const writes: FieldWriteSet[] = changed.length
-      ? [{ rank: RANK_AUTHORITATIVE, at, fields: fields as Partial<WritableFields> }]
-      : [];
+    const writes: FieldWriteSet[] = changed.length ? [{ rank: RANK_AUTHORITATIVE, at, fields }] : [];
     const newEmail = changed.includes('email') ? payload.email?.trim() : undefined;
     const newPhone = changed.includes('phone') ? payload.phone?.trim() : undefined;
     return {
@@ -172,7 +164,7 @@ export const playerUpdated = defineEvent({
       activity: {
         type: 'PLAYER_UPDATED',
         occurredAt: at,
-        title: titled('Player details updated', humanList(changed.map((name) => PLAYER_FIELD_MAP[name].label))),
+        title: titled('Player details updated', humanList(labels)),
         properties: compact({
           teetimePlayerId: payload.id,
           changes: payload.changes ?? changed,
