@@ -43,9 +43,17 @@ export async function checkHealth(db: Database, redis: Redis): Promise<HealthRep
   return { ok: problems.length === 0, postgres, redis: redisState, problems };
 }
 
-/** GET /health (and /ready): 200 when events can make progress, 503 with the reasons otherwise. */
+/**
+ * GET /health (and /ready): 200 when events can make progress, 503 with the reasons otherwise.
+ * GET /metrics: this process's memory, for the benchmark and the soak run.
+ */
 export function startHealthServer(port: number, report: () => Promise<HealthReport>) {
   const server = http.createServer(async (req, res) => {
+    if (req.url === '/metrics') {
+      const m = process.memoryUsage();
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal }));
+      return;
+    }
     if (req.url !== '/health' && req.url !== '/ready') {
       res.writeHead(404).end();
       return;

@@ -1,11 +1,10 @@
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Tx } from '@/server/db/client';
-import { activities, competitions, profiles, type Profile, type Tenant, type StepTiming } from '@/server/db/schema';
+import { competitions, type Profile, type Tenant, type StepTiming } from '@/server/db/schema';
 import { writeDeadLetter } from '@/server/dead-letters/store';
-import type { IdentityHints } from '@/server/events/envelope';
 import type { FieldWriteSet } from '@/server/events/types';
-import { normalizeEmail, normalizeIdentifiers, normalizePhone } from '@/server/identity/normalize';
-import { resolveProfile } from '@/server/identity/resolve';
+import { normalizeEmail, normalizePhone } from '@/server/identity/normalize';
+import { resolveProfile, type Resolution } from '@/server/identity/resolve';
 import { eraseProfileIdentities, identitiesOf, linkedIdsFrom, memberIdsFrom, unlinkIdentity } from '@/server/identity/identities';
 import type { OutboundDraft } from '@/server/outbound/outbox';
 import type { OutboundType } from '@/server/outbound/catalog';
@@ -13,8 +12,8 @@ import { applyWrites, deriveLifecycleStage, displayNameOf, searchTextOf } from '
 import { phoneDigits } from '@/server/identity/normalize';
 import { leaveAllSegments, moveMembershipsOnMerge } from '@/server/segments/membership';
 import { BOOKING_ACTIVITY_TYPES, deriveFromActivities, PASSIVE_ACTIVITY_TYPES } from './activity-facts';
-import { claimSyncLog } from './sync-log';
-import type { EventItem } from './types';
+import type { BatchState } from './batch-state';
+import type { Prepared } from './prefetch';
 
 export interface AppliedEvent {
   status: 'SUCCESS' | 'DUPLICATE' | 'DEAD_LETTERED';
@@ -42,10 +41,16 @@ function timer(steps: StepTiming[]) {
  * profile (last writer wins per field), record the activity, and draft the profile's outbound events. Scoring and
  * segments run once per batch over every touched profile.
  */
-export async function applyEvent(tx: Tx, item: EventItem, tenant: Tenant | undefined): Promise<AppliedEvent> {
+export async function applyEvent(
+  tx: Tx,
+  state: BatchState,
+  prepared: Prepared,
+  tenant: Tenant | undefined,
+): Promise<AppliedEvent> {
+  const { item, identifiers } = prepared;
   const { envelope, definition, effects } = item.normalized;
   const steps: StepTiming[] = [...item.steps];
-  const warnings = [...item.normalized.warnings];
+  const warnings = [...prepared.warnings];
   const mark = timer(steps);
   const result: AppliedEvent = {
     status: 'SUCCESS',
@@ -72,9 +77,7 @@ export async function applyEvent(tx: Tx, item: EventItem, tenant: Tenant | undef
     return { ...result, status: 'DEAD_LETTERED' as const, reason };
   };
 
-  const claim = await claimSyncLog(tx, item);
-  mark('claim');
-  if (claim.done) return { ...result, status: 'DUPLICATE' };
+  if (prepared.duplicate) return { ...result, status: 'DUPLICATE' };
 
   if (!tenant) return deadLetter('unknown_tenant', 'resolve_identity', `Tenant "${envelope.tenantId}" does not exist`);
 
@@ -92,24 +95,23 @@ export async function applyEvent(tx: Tx, item: EventItem, tenant: Tenant | undef
     return result;
   }
 
-  // Step 2: identity.
-  const identifiers = [];
-  for (const hints of [envelope.identity ?? {}, effects.identities] as IdentityHints[]) {
-    const n = normalizeIdentifiers(hints, { country: tenant.country });
-    identifiers.push(...n.identifiers);
-    warnings.push(...n.warnings);
-  }
+  // Step 2: identity. An event whose identifiers all belong to one live profile needs no resolution (fast path);
+  // anything else (new people, new identifiers, merges) goes through resolveProfile.
   if (identifiers.length === 0) {
     return deadLetter('no_identity', 'resolve_identity', 'No usable identity: every identity hint is missing or invalid');
   }
   const at = new Date(envelope.timestamp);
-  const resolution = await resolveProfile(tx, {
-    tenantId: tenant.id,
-    identifiers,
-    source: envelope.source,
-    eventId: envelope.id,
-    at,
-  });
+  const known = prepared.knownProfileId ? state.get(prepared.knownProfileId) : undefined;
+  let resolution: Resolution;
+  if (known && (known.status === 'ACTIVE' || known.status === 'INACTIVE')) {
+    resolution = { profileId: known.id, created: false, merges: [], duplicateCandidateIds: [], addedIdentifiers: [], createdProfileIds: [] };
+  } else {
+    // Resolution reads and writes profile rows itself: hand it the database as this batch left it.
+    await state.flush();
+    resolution = await resolveProfile(tx, { tenantId: tenant.id, identifiers, source: envelope.source, eventId: envelope.id, at });
+    state.forget([resolution.profileId, ...resolution.merges.flatMap((m) => [m.winnerId, m.loserId])]);
+    await state.load([resolution.profileId]);
+  }
   const profileId = resolution.profileId;
   result.profileId = profileId;
   for (const merge of resolution.merges) {
@@ -142,8 +144,8 @@ export async function applyEvent(tx: Tx, item: EventItem, tenant: Tenant | undef
   if (resolution.duplicateCandidateIds.length) warnings.push('duplicate_candidate_recorded');
   mark('resolve_identity');
 
-  // Step 3: profile.
-  const [current] = await tx.select().from(profiles).where(eq(profiles.id, profileId));
+  // Step 3: profile (in memory; the batch writes it back once).
+  const current = state.get(profileId)!;
   // Erased people stay erased: later events still add activities, never personal data.
   const writes = current.status === 'DELETED' ? [] : normalizeWrites(effects.writes, tenant.country);
   const applied = applyWrites(current, current.fieldVersions, writes, envelope.id);
@@ -151,6 +153,7 @@ export async function applyEvent(tx: Tx, item: EventItem, tenant: Tenant | undef
   const next: Profile = { ...current, ...applied.state, fieldVersions: applied.versions };
   const changed = new Set<string>(applied.changed);
 
+  if (effects.unlinkMessagingContact || effects.erase) await state.flush();
   if (effects.unlinkMessagingContact) {
     await unlinkIdentity(tx, { tenantId: tenant.id, profileId, kind: 'messagingContactId', at });
   }
@@ -174,24 +177,22 @@ export async function applyEvent(tx: Tx, item: EventItem, tenant: Tenant | undef
   const recordActivity = spec && (!spec.onlyIfChanged || changed.size > 0);
   if (recordActivity) {
     const type = resolution.created && spec.typeIfNewProfile ? spec.typeIfNewProfile : spec.type;
-    const [row] = await tx
-      .insert(activities)
-      .values({
-        tenantId: tenant.id,
-        profileId,
-        source: envelope.source,
-        sourceEventId: envelope.id,
-        eventType: definition.type,
-        type,
-        title: spec.title,
-        occurredAt: spec.occurredAt,
-        properties: spec.properties,
-      })
-      .onConflictDoNothing()
-      .returning({ id: activities.id });
-    result.activityId = row?.id ?? null;
+    state.addActivity({
+      tenantId: tenant.id,
+      profileId,
+      source: envelope.source,
+      sourceEventId: envelope.id,
+      eventType: definition.type,
+      type,
+      title: spec.title,
+      occurredAt: spec.occurredAt,
+      properties: spec.properties,
+    });
 
     if (resolution.merges.length || type === 'PAYMENT_RECEIVED') {
+      // Lifetime value counts each payment id once: read it from the activities themselves.
+      state.set({ ...next });
+      await state.flush();
       const derived = await deriveFromActivities(tx, tenant.id, profileId);
       for (const [k, v] of Object.entries(derived)) {
         if (!sameValue(v, next[k as keyof Profile])) changed.add(k);
@@ -219,6 +220,8 @@ export async function applyEvent(tx: Tx, item: EventItem, tenant: Tenant | undef
       }
     }
   } else if (resolution.merges.length) {
+    state.set({ ...next });
+    await state.flush();
     Object.assign(next, await deriveFromActivities(tx, tenant.id, profileId));
     changed.add('lastActivityAt');
   }
@@ -250,12 +253,7 @@ export async function applyEvent(tx: Tx, item: EventItem, tenant: Tenant | undef
   // A winning write of an unchanged value still moves the field's version: that must be stored too, or an older
   // write arriving later would wrongly win.
   const versionsMoved = JSON.stringify(applied.versions) !== JSON.stringify(current.fieldVersions);
-  if (changed.size > 0 || identityChanged || versionsMoved) {
-    await tx
-      .update(profiles)
-      .set({ ...pickProfileColumns(next), updatedAt: sql`now()` })
-      .where(eq(profiles.id, profileId));
-  }
+  if (changed.size > 0 || identityChanged || versionsMoved) state.set(next);
 
   for (const createdId of resolution.createdProfileIds) {
     if (createdId === profileId) continue;
@@ -337,26 +335,4 @@ function sameValue(a: unknown, b: unknown): boolean {
 
 function serialise(value: unknown): unknown {
   return value instanceof Date ? value.toISOString() : value;
-}
-
-/** The columns the pipeline writes (never id, tenant, createdAt or scores: those have their own writers). */
-function pickProfileColumns(p: Profile) {
-  const {
-    id: _id,
-    tenantId: _tenantId,
-    createdAt: _createdAt,
-    updatedAt: _updatedAt,
-    engagementScore: _e,
-    engagementScoreAt: _ea,
-    engagementLevel: _el,
-    churnRiskScore: _c,
-    churnRiskScoreAt: _ca,
-    churnRiskLevel: _cl,
-    activityCount30d: _a30,
-    activityCount90d: _a90,
-    bookingCount30d: _b30,
-    mergedIntoId: _m,
-    ...rest
-  } = p;
-  return rest;
 }

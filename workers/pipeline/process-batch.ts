@@ -7,44 +7,52 @@ import { rescoreProfiles } from '@/server/scoring/rescore';
 import { updateMemberships } from '@/server/segments/membership';
 import { SCORE_FIELDS } from './after-rescore';
 import { applyEvent, type AppliedEvent } from './apply-event';
+import { BatchState } from './batch-state';
+import { prefetch } from './prefetch';
 import { markSucceeded, type Success } from './sync-log';
 import { loadTenants } from './tenant-cache';
-import type { ItemOutcome, PipelineItem } from './types';
-
+import type { EventItem, ItemOutcome, PipelineItem } from './types';
 
 /**
- * Runs a batch of events in ONE transaction: each event's steps in order, then scoring and segment membership once
- * over every profile the batch touched, then every outbox row and sync-log status. Either everything commits or
- * nothing does; the batcher splits a failed batch so one bad event never fails its neighbours.
+ * Runs a batch of events in ONE transaction with a fixed number of round trips for the common case: claim every
+ * sync-log row and look up every identifier at once, lock and load the known profiles at once, apply each event in
+ * order in memory (identity resolution only where an event brings something new), write profiles and activities
+ * back together, then score and update segments once over every touched profile, and write the outbox and the
+ * sync-log statuses. Either everything commits or nothing does; the batcher splits a failed batch so one bad
+ * event never fails its neighbours.
  */
 export async function processBatch(db: Database, items: PipelineItem[], now = new Date()): Promise<ItemOutcome[]> {
   return db.transaction(async (tx: Tx) => {
-    const outcomes: ItemOutcome[] = [];
-    const tenantIds = items.flatMap((i) => (i.kind === 'event' ? [i.normalized.envelope.tenantId] : []));
-    const tenants = await loadTenants(tx, tenantIds);
+    const events = items.filter((i): i is EventItem => i.kind === 'event');
+    const tenants = await loadTenants(
+      tx,
+      events.map((i) => i.normalized.envelope.tenantId),
+    );
+    const started = performance.now();
+    const prepared = new Map((await prefetch(tx, events, tenants)).map((p) => [p.item, p]));
+    const state = new BatchState(tx);
+    await state.load([...prepared.values()].flatMap((p) => (p.knownProfileId ? [p.knownProfileId] : [])));
+    const prefetchMs = Math.round((performance.now() - started) * 100) / 100;
 
-    const applied: { item: PipelineItem; result: AppliedEvent }[] = [];
+    const outcomes: (ItemOutcome | null)[] = [];
+    const applied: { item: EventItem; result: AppliedEvent }[] = [];
     for (const item of items) {
       if (item.kind === 'dead') {
         await writeDeadLetter(tx, item.deadLetter);
         outcomes.push({ status: 'DEAD_LETTERED', reason: item.deadLetter.reason });
         continue;
       }
-      const result = await applyEvent(tx, item, tenants.get(item.normalized.envelope.tenantId));
+      const result = await applyEvent(tx, state, prepared.get(item)!, tenants.get(item.normalized.envelope.tenantId));
       applied.push({ item, result });
-      if (result.status === 'SUCCESS') {
-        outcomes.push({ status: 'SUCCESS', profileId: result.profileId, activityId: result.activityId });
-      } else if (result.status === 'DUPLICATE') {
-        outcomes.push({ status: 'DUPLICATE' });
-      } else {
-        outcomes.push({ status: 'DEAD_LETTERED', reason: result.reason ?? 'unknown' });
-      }
+      outcomes.push(null);
     }
+    await state.flush();
 
     // Steps 5 and 6, once per tenant over every profile the batch touched.
+    const scoringStarted = performance.now();
     const byTenant = new Map<string, { profiles: Set<string>; fields: Set<string> | 'all'; correlationId: string }>();
     for (const { item, result } of applied) {
-      if (result.status !== 'SUCCESS' || item.kind !== 'event') continue;
+      if (result.status !== 'SUCCESS') continue;
       const tenantId = item.normalized.envelope.tenantId;
       const entry = byTenant.get(tenantId) ?? { profiles: new Set(), fields: new Set(), correlationId: item.normalized.envelope.id };
       for (const [profileId, fields] of result.touched) {
@@ -55,17 +63,9 @@ export async function processBatch(db: Database, items: PipelineItem[], now = ne
       entry.correlationId = item.normalized.envelope.id;
       byTenant.set(tenantId, entry);
     }
-    const started = performance.now();
-    const outbound: OutboundDraft<OutboundType>[] = applied.flatMap(({ result }) => result.outbound);
     for (const [tenantId, entry] of byTenant) {
       const profileIds = [...entry.profiles];
-      const scoreChanges = await rescoreProfiles(tx, {
-        tenantId,
-        profileIds,
-        now,
-        correlationId: entry.correlationId,
-        emitProfileUpdated: true,
-      });
+      const scoreChanges = await rescoreProfiles(tx, { tenantId, profileIds, now, correlationId: entry.correlationId, emitProfileUpdated: true });
       await syncAdvocateStage(tx, { tenantId, profileIds });
       let touchedFields: string[] | 'all' = 'all';
       if (entry.fields !== 'all') {
@@ -73,31 +73,39 @@ export async function processBatch(db: Database, items: PipelineItem[], now = ne
         if (scoreChanges.size > 0) for (const f of SCORE_FIELDS) touched.add(f);
         touchedFields = [...touched];
       }
-      await updateMemberships(tx, {
-        tenantId,
-        profileIds,
-        touchedFields,
-        at: now,
-        correlationId: entry.correlationId,
+      await updateMemberships(tx, { tenantId, profileIds, touchedFields, at: now, correlationId: entry.correlationId });
+    }
+    const scoringMs = Math.round((performance.now() - scoringStarted) * 100) / 100;
+
+    const outbound: OutboundDraft<OutboundType>[] = applied.flatMap(({ result }) => result.outbound);
+    await writeOutbox(tx, outbound);
+    const shared = [
+      { step: `prefetch (batch of ${events.length})`, ms: prefetchMs },
+      { step: `score_and_segments (batch of ${events.length})`, ms: scoringMs },
+    ];
+    const successes: Success[] = [];
+    for (const { item, result } of applied) {
+      if (result.status !== 'SUCCESS') continue;
+      const { envelope } = item.normalized;
+      result.activityId = state.activityIds.get(`${envelope.source}|${envelope.id}`) ?? null;
+      successes.push({
+        source: envelope.source,
+        eventId: envelope.id,
+        profileId: result.profileId,
+        activityId: result.activityId,
+        steps: [...shared, ...result.steps],
+        warnings: result.warnings,
       });
     }
-    const batchMs = Math.round((performance.now() - started) * 100) / 100;
-
-    await writeOutbox(tx, outbound);
-    const successes: Success[] = applied
-      .filter(({ result }) => result.status === 'SUCCESS')
-      .map(({ item, result }) => {
-        const { envelope } = (item as Extract<PipelineItem, { kind: 'event' }>).normalized;
-        return {
-          source: envelope.source,
-          eventId: envelope.id,
-          profileId: result.profileId,
-          activityId: result.activityId,
-          steps: [...result.steps, { step: `score_and_segments (batch of ${applied.length})`, ms: batchMs }],
-          warnings: result.warnings,
-        };
-      });
     await markSucceeded(tx, successes);
-    return outcomes;
+
+    let next = 0;
+    return outcomes.map((o) => {
+      if (o) return o;
+      const { result } = applied[next++];
+      if (result.status === 'SUCCESS') return { status: 'SUCCESS', profileId: result.profileId, activityId: result.activityId };
+      if (result.status === 'DUPLICATE') return { status: 'DUPLICATE' };
+      return { status: 'DEAD_LETTERED', reason: result.reason ?? 'unknown' };
+    });
   });
 }

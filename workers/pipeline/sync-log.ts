@@ -1,35 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Tx } from '@/server/db/client';
 import type { StepTiming } from '@/server/db/schema';
-import type { EventItem } from './types';
-
-export interface Claim {
-  /** The event was already processed: acknowledge and skip. */
-  done: boolean;
-}
-
-/**
- * Claims the event's sync log row. The upsert takes the row lock, so a duplicate delivery on another worker waits
- * here until the first commits and then sees SUCCESS. A reused id with a different body is flagged, not applied.
- */
-export async function claimSyncLog(tx: Tx, item: EventItem): Promise<Claim> {
-  const { envelope } = item.normalized;
-  const rows = await tx.execute<{ status: string; body_hash: string | null }>(sql`
-    insert into sync_log (tenant_id, source, event_id, event_type, status, body_hash, event_at)
-    values (${envelope.tenantId}, ${envelope.source}, ${envelope.id}, ${envelope.type}, 'PROCESSING',
-            ${item.bodyHash}, ${envelope.timestamp})
-    on conflict (source, event_id) do update set updated_at = now()
-    returning status, body_hash`);
-  const row = rows[0];
-  if (row.status !== 'SUCCESS') return { done: false };
-  if (row.body_hash && row.body_hash !== item.bodyHash) {
-    await tx.execute(sql`
-      update sync_log set warnings = array_append(warnings, 'id_reused_with_different_body')
-      where source = ${envelope.source} and event_id = ${envelope.id}
-        and not ('id_reused_with_different_body' = any(warnings))`);
-  }
-  return { done: true };
-}
 
 export interface Success {
   source: string;

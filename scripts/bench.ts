@@ -1,0 +1,375 @@
+/**
+ * npm run bench — the pipeline against this machine's own ceiling.
+ *
+ *   npm run bench -- [--events 100000] [--rate 500] [--seconds 20] [--workers 1,2] [--json]
+ *
+ * 1. Ceiling: BullMQ consuming no-op jobs with the worker's queue settings (same process count, concurrency).
+ * 2. Backlog: N events of the demo's mix (aliases, flat Messaging jobs, ~1 % duplicates, some out of order, a few
+ *    bad events) published first, then drained by 1 and by 2 worker processes; events/s from first to last commit.
+ * 3. Latency: events offered at a fixed rate to one worker; enqueue → effects committed (sync log processed_at).
+ * Every run ends with a correctness check; a fast wrong pipeline is not a result.
+ */
+import { Queue, Worker } from 'bullmq';
+import { SingleBar, Presets } from 'cli-progress';
+import { sql } from 'drizzle-orm';
+import { normalizeJob } from '@/server/events/normalize';
+import { generateDemo, toPublishable } from '@/server/demo/generate';
+import { env } from '@/server/env';
+import { createRedis, INBOUND_QUEUE } from '@/server/queue/connection';
+import { inboundJobOptions, KEEP_COMPLETED } from '@/server/queue/job-options';
+import { BENCH_TENANT, freshBenchEnv, percentile, startWorker, waitUntil, type BenchEnv } from './bench/setup';
+
+interface Args {
+  events: number;
+  rate: number;
+  seconds: number;
+  workers: number[];
+  json: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { events: 100_000, rate: 500, seconds: 20, workers: [1, 2], json: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--events') args.events = Number(value());
+    else if (a === '--rate') args.rate = Number(value());
+    else if (a === '--seconds') args.seconds = Number(value());
+    else if (a === '--workers') args.workers = value().split(',').map(Number);
+    else if (a === '--json') args.json = true;
+    else throw new Error(`Unknown option ${a}`);
+  }
+  if (!(args.events > 0) || !(args.rate > 0) || args.workers.some((w) => !(w >= 1))) throw new Error('Bad numbers');
+  return args;
+}
+
+interface Job {
+  name: string;
+  data: unknown;
+  opts: ReturnType<typeof inboundJobOptions>;
+}
+
+interface Workload {
+  jobs: Job[];
+  unique: number;
+  duplicates: number;
+  bad: number;
+  personless: number;
+  contactUpdates: number;
+}
+
+/** The demo's distribution, for as many people as it takes to reach `events`, with the bench's impurities. */
+function buildWorkload(events: number, seed: number): Workload {
+  const people = Math.max(50, Math.ceil(events / 25));
+  const demo = generateDemo({ tenantId: BENCH_TENANT, people, seed, now: Date.now() });
+  const items = demo.items.slice(0, events);
+  const jobs: Job[] = [];
+  let personless = 0;
+  let contactUpdates = 0;
+  for (const item of items) {
+    const publishable = toPublishable(item);
+    const isFlat = 'name' in publishable && 'data' in publishable && !('type' in publishable);
+    const name = isFlat ? (publishable as { name: string }).name : 'event';
+    const data = isFlat ? (publishable as { data: unknown }).data : publishable;
+    const normalized = normalizeJob({ name, data, timestamp: Date.now() });
+    if (normalized.definition.personless) personless++;
+    if (normalized.definition.type === 'messaging.contact.updated') contactUpdates++;
+    jobs.push({ name, data, opts: inboundJobOptions(normalized.envelope.id, normalized.definition.priority) });
+  }
+  // Some out of order: shuffle within windows of 40 events.
+  let state = seed;
+  const rand = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
+  for (let start = 0; start < jobs.length; start += 40) {
+    if (rand() > 0.3) continue;
+    const end = Math.min(jobs.length, start + 40);
+    for (let i = end - 1; i > start; i--) {
+      const j = start + Math.floor(rand() * (i - start + 1));
+      [jobs[i], jobs[j]] = [jobs[j], jobs[i]];
+    }
+  }
+  // ~1 % delivered twice, with a new job id (BullMQ cannot dedupe them; the sync log must).
+  const duplicates = Math.round(jobs.length / 100);
+  for (let i = 0; i < duplicates; i++) {
+    const original = jobs[Math.floor(rand() * jobs.length)];
+    jobs.splice(Math.floor(rand() * jobs.length), 0, { ...original, opts: { ...original.opts, jobId: `${original.opts.jobId}-dup${i}` } });
+  }
+  // A few bad events that must be dead-lettered, not lost.
+  const bad = Math.max(3, Math.round(items.length / 10_000));
+  for (let i = 0; i < bad; i++) {
+    jobs.push({
+      name: 'event',
+      data: { id: `bench-bad-${i}`, type: 'scl.member.created', version: '1.0', timestamp: new Date().toISOString(), tenantId: BENCH_TENANT, source: 'scl', identity: {}, payload: { id: 'not-a-number' } },
+      opts: inboundJobOptions(`bench-bad-${i}`, 2),
+    });
+  }
+  return { jobs, unique: items.length, duplicates, bad, personless, contactUpdates };
+}
+
+async function publish(queue: Queue, jobs: Job[], bar?: SingleBar) {
+  for (let i = 0; i < jobs.length; i += 1000) {
+    await queue.addBulk(jobs.slice(i, i + 1000));
+    bar?.update(Math.min(jobs.length, i + 1000));
+  }
+}
+
+async function redisMemory(): Promise<number> {
+  const redis = createRedis();
+  const info = await redis.info('memory');
+  redis.disconnect();
+  return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0);
+}
+
+const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+
+/** BullMQ alone: no-op jobs, the same job options and worker concurrency, one consumer per process. */
+async function measureCeiling(n: number, concurrency: number, log: (s: string) => void): Promise<number> {
+  const prefix = `bench:ceiling:${process.pid}`;
+  const connection = createRedis();
+  const queue = new Queue(INBOUND_QUEUE, { connection, prefix });
+  const jobs = Array.from({ length: n }, (_, i) => ({ name: 'event', data: { i, pad: 'x'.repeat(600) }, opts: inboundJobOptions(`noop-${i}`, 2) }));
+  await publish(queue, jobs);
+  const workerConnection = createRedis({ forWorker: true });
+  let done = 0;
+  let first = 0;
+  let last = 0;
+  const worker = new Worker(INBOUND_QUEUE, async () => {
+    if (!first) first = performance.now();
+    last = performance.now();
+    done++;
+  }, { connection: workerConnection, prefix, concurrency, removeOnComplete: KEEP_COMPLETED });
+  await waitUntil(async () => done >= n, 600_000);
+  await worker.close();
+  await queue.obliterate({ force: true });
+  await queue.close();
+  connection.disconnect();
+  workerConnection.disconnect();
+  const perSec = Math.round(n / ((last - first) / 1000));
+  log(`  ceiling: ${n.toLocaleString()} no-op jobs at ${perSec.toLocaleString()}/s`);
+  return perSec;
+}
+
+async function settledCount(env: BenchEnv): Promise<number> {
+  const [row] = await env.db.execute<{ n: number }>(sql`select count(*)::int as n from sync_log where status in ('SUCCESS','DEAD_LETTERED')`);
+  return row.n;
+}
+
+interface Correctness {
+  ok: boolean;
+  problems: string[];
+}
+
+async function checkCorrectness(env: BenchEnv, w: Workload, expectedSettled: number): Promise<Correctness> {
+  const problems: string[] = [];
+  const [r] = await env.db.execute<{ success: number; dead: number; activities: number; dup: number; with_activity: number; contact_updates_without: number }>(sql`
+    select
+      (select count(*)::int from sync_log where status = 'SUCCESS') as success,
+      (select count(*)::int from dead_letters) as dead,
+      (select count(*)::int from activities) as activities,
+      (select count(*)::int from (select 1 from activities group by tenant_id, source, source_event_id having count(*) > 1) d) as dup,
+      (select count(*)::int from sync_log where status = 'SUCCESS' and activity_id is not null) as with_activity,
+      (select count(*)::int from sync_log where status = 'SUCCESS' and activity_id is null and event_type = 'messaging.contact.updated') as contact_updates_without`);
+  if (r.success !== expectedSettled - w.bad) problems.push(`${r.success} events succeeded, expected ${expectedSettled - w.bad}`);
+  if (r.dead !== w.bad) problems.push(`${r.dead} dead letters, expected exactly the ${w.bad} injected bad events`);
+  if (r.dup !== 0) problems.push(`${r.dup} duplicated activities`);
+  // Activities = events − duplicates − club-level events − contact updates that changed nothing.
+  const expectedActivities = w.unique - w.personless - r.contact_updates_without;
+  if (r.activities !== expectedActivities) problems.push(`${r.activities} activities, expected ${expectedActivities}`);
+  return { ok: problems.length === 0, problems };
+}
+
+async function rowsPerTable(env: BenchEnv): Promise<Record<string, number>> {
+  const rows = await env.db.execute<{ table: string; n: number }>(sql`
+    select relname as table, n_live_tup::int as n from pg_stat_user_tables where n_live_tup > 0 order by n_live_tup desc`);
+  return Object.fromEntries(rows.map((r) => [r.table, r.n]));
+}
+
+interface BacklogResult {
+  workers: number;
+  events: number;
+  seconds: number;
+  eventsPerSec: number;
+  rssStartMb: number;
+  rssEndMb: number;
+  rssPeakMb: number;
+  heapStartMb: number;
+  heapEndMb: number;
+  redisStartMb: number;
+  redisEndMb: number;
+  correctness: Correctness;
+  rows: Record<string, number>;
+}
+
+async function runBacklog(workload: Workload, workers: number, log: (s: string) => void, progress: boolean): Promise<BacklogResult> {
+  const benchEnv = await freshBenchEnv(`backlog${workers}`);
+  try {
+    const connection = createRedis();
+    const queue = new Queue(INBOUND_QUEUE, { connection, prefix: benchEnv.prefix });
+    const redisStart = await redisMemory();
+    const bar = progress ? new SingleBar({ format: `  publish   [{bar}] {value}/{total}`, hideCursor: true }, Presets.shades_classic) : undefined;
+    bar?.start(workload.jobs.length, 0);
+    await publish(queue, workload.jobs, bar);
+    bar?.stop();
+
+    const expected = workload.unique + workload.bad;
+    const handles = Array.from({ length: workers }, () => startWorker(benchEnv));
+    await waitUntil(async () => (await Promise.all(handles.map((h) => h.memory()))).every(Boolean), 60_000);
+    const startMem = await Promise.all(handles.map((h) => h.memory()));
+    let peak = 0;
+    const drain = progress ? new SingleBar({ format: `  ${workers} worker${workers > 1 ? 's' : ' '} [{bar}] {value}/{total} events`, hideCursor: true }, Presets.shades_classic) : undefined;
+    drain?.start(expected, 0);
+    await waitUntil(async () => {
+      const n = await settledCount(benchEnv);
+      drain?.update(n);
+      return n >= expected;
+    }, 3_600_000, async () => {
+      for (const m of await Promise.all(handles.map((h) => h.memory()))) peak = Math.max(peak, m?.rss ?? 0);
+    });
+    drain?.stop();
+    const [span] = await benchEnv.db.execute<{ first: string; last: string }>(sql`
+      select min(processed_at) as first, max(processed_at) as last from sync_log where status = 'SUCCESS'`);
+    const seconds = (new Date(span.last).getTime() - new Date(span.first).getTime()) / 1000;
+    const endMem = await Promise.all(handles.map((h) => h.memory()));
+    // Completed jobs are removed after a while; wait for the queue to empty of them before reading Redis.
+    await waitUntil(async () => (await queue.getJobCounts('wait', 'active', 'delayed', 'prioritized')).wait === 0, 60_000);
+    await Promise.all(handles.map((h) => h.stop()));
+    const correctness = await checkCorrectness(benchEnv, workload, expected);
+    const rows = await rowsPerTable(benchEnv);
+    await queue.obliterate({ force: true });
+    await queue.close();
+    connection.disconnect();
+    const redisEnd = await redisMemory();
+    const sum = (xs: ({ rss: number; heapUsed: number } | null)[], k: 'rss' | 'heapUsed') => xs.reduce((a, m) => a + (m?.[k] ?? 0), 0) / xs.length;
+    const result: BacklogResult = {
+      workers,
+      events: workload.unique,
+      seconds: Math.round(seconds * 10) / 10,
+      eventsPerSec: Math.round(workload.unique / seconds),
+      rssStartMb: mb(sum(startMem, 'rss')),
+      rssEndMb: mb(sum(endMem, 'rss')),
+      rssPeakMb: mb(peak),
+      heapStartMb: mb(sum(startMem, 'heapUsed')),
+      heapEndMb: mb(sum(endMem, 'heapUsed')),
+      redisStartMb: mb(redisStart),
+      redisEndMb: mb(redisEnd),
+      correctness,
+      rows,
+    };
+    log(`  ${workers} worker process${workers > 1 ? 'es' : ''}: ${result.eventsPerSec.toLocaleString()} events/s (${result.seconds} s)${correctness.ok ? '' : ' — WRONG: ' + correctness.problems.join('; ')}`);
+    return result;
+  } finally {
+    await benchEnv.drop();
+  }
+}
+
+async function runLatency(workload: Workload, rate: number, seconds: number, log: (s: string) => void) {
+  const benchEnv = await freshBenchEnv('latency');
+  try {
+    const connection = createRedis();
+    const queue = new Queue(INBOUND_QUEUE, { connection, prefix: benchEnv.prefix });
+    const handle = startWorker(benchEnv);
+    await waitUntil(async () => Boolean(await handle.memory()), 60_000);
+    const jobs = workload.jobs.filter((j) => !String(j.opts.jobId).includes('-dup') && !String(j.opts.jobId).startsWith('bench-bad')).slice(0, rate * seconds);
+    const enqueued = new Map<string, number>();
+    const tickMs = 20;
+    const perTick = rate / (1000 / tickMs);
+    const started = performance.now();
+    let sent = 0;
+    while (sent < jobs.length) {
+      const due = Math.min(jobs.length, Math.floor(((performance.now() - started) / tickMs + 1) * perTick));
+      const batch = jobs.slice(sent, due);
+      const now = Date.now();
+      if (batch.length) {
+        await queue.addBulk(batch);
+        for (const j of batch) enqueued.set(j.opts.jobId!, now);
+      }
+      sent = due;
+      await new Promise((r) => setTimeout(r, tickMs));
+    }
+    await waitUntil(async () => (await settledCount(benchEnv)) >= jobs.length, 300_000);
+    const rows = await benchEnv.db.execute<{ event_id: string; processed_at: string }>(sql`select event_id, processed_at from sync_log where status = 'SUCCESS'`);
+    const latencies: number[] = [];
+    for (const r of rows) {
+      const t = enqueued.get(r.event_id);
+      if (t !== undefined) latencies.push(new Date(r.processed_at).getTime() - t);
+    }
+    latencies.sort((a, b) => a - b);
+    await handle.stop();
+    await queue.obliterate({ force: true });
+    await queue.close();
+    connection.disconnect();
+    const result = { rate, events: latencies.length, p50Ms: percentile(latencies, 50), p95Ms: percentile(latencies, 95), p99Ms: percentile(latencies, 99) };
+    log(`  latency at ${rate}/s offered: p50 ${result.p50Ms} ms, p95 ${result.p95Ms} ms, p99 ${result.p99Ms} ms (${result.events} events)`);
+    return result;
+  } finally {
+    await benchEnv.drop();
+  }
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const config = env();
+  const log = (s: string) => (args.json ? process.stderr.write(`${s}\n`) : console.log(s));
+  log(`Clubhouse CRM pipeline benchmark — ${args.events.toLocaleString()} events, worker concurrency ${config.WORKER_CONCURRENCY}, lanes ${config.WORKER_LANES}, batch ${config.WORKER_BATCH_SIZE}`);
+  log('Generating the workload (the demo generator\'s mix)…');
+  const workload = buildWorkload(args.events, 4242);
+  log(`  ${workload.unique.toLocaleString()} events + ${workload.duplicates} duplicates + ${workload.bad} bad; ${workload.personless} club-level`);
+
+  log('Measuring the ceiling (BullMQ no-op consumption)…');
+  const ceilingPerSec = await measureCeiling(Math.min(args.events, 50_000), config.WORKER_CONCURRENCY, log);
+
+  log('Backlog throughput…');
+  const backlog: BacklogResult[] = [];
+  for (const w of args.workers) backlog.push(await runBacklog(workload, w, log, !args.json));
+
+  log('Latency at a fixed offered rate…');
+  const latency = await runLatency(workload, args.rate, args.seconds, log);
+
+  const one = backlog.find((b) => b.workers === 1) ?? backlog[0];
+  const summary = {
+    events: workload.unique,
+    eventsPerSec: one.eventsPerSec,
+    eventsPerSecByWorkers: Object.fromEntries(backlog.map((b) => [b.workers, b.eventsPerSec])),
+    ceilingPerSec,
+    ratio: Math.round((one.eventsPerSec / ceilingPerSec) * 1000) / 1000,
+    p50Ms: latency.p50Ms,
+    p95Ms: latency.p95Ms,
+    p99Ms: latency.p99Ms,
+    offeredRate: args.rate,
+    workerRssMb: Math.max(...backlog.map((b) => b.rssPeakMb)),
+    workerRssStartMb: one.rssStartMb,
+    workerRssEndMb: one.rssEndMb,
+    workerHeapStartMb: one.heapStartMb,
+    workerHeapEndMb: one.heapEndMb,
+    redisStartMb: one.redisStartMb,
+    redisEndMb: one.redisEndMb,
+    correct: backlog.every((b) => b.correctness.ok),
+    rows: one.rows,
+  };
+
+  log('');
+  log('Result');
+  const table: [string, string][] = [
+    ['events (unique)', summary.events.toLocaleString()],
+    ...backlog.map((b) => [`throughput, ${b.workers} worker${b.workers > 1 ? 's' : ''}`, `${b.eventsPerSec.toLocaleString()} events/s`] as [string, string]),
+    ['ceiling (BullMQ no-op)', `${ceilingPerSec.toLocaleString()} jobs/s`],
+    ['ratio (1 worker / ceiling)', String(summary.ratio)],
+    [`latency p50/p95/p99 at ${args.rate}/s`, `${summary.p50Ms} / ${summary.p95Ms} / ${summary.p99Ms} ms`],
+    ['worker RSS start → end (peak)', `${summary.workerRssStartMb} → ${summary.workerRssEndMb} MB (${summary.workerRssMb} MB)`],
+    ['worker heap start → end', `${summary.workerHeapStartMb} → ${summary.workerHeapEndMb} MB`],
+    ['Redis memory start → end', `${summary.redisStartMb} → ${summary.redisEndMb} MB`],
+    ['correct', summary.correct ? 'yes' : `NO: ${backlog.flatMap((b) => b.correctness.problems).join('; ')}`],
+  ];
+  for (const [k, v] of table) log(`  ${k.padEnd(34)} ${v}`);
+  log('  rows per table: ' + Object.entries(summary.rows).map(([t, n]) => `${t} ${n.toLocaleString()}`).join(', '));
+  if (args.json) console.log(JSON.stringify(summary));
+  process.exit(summary.correct ? 0 : 1);
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

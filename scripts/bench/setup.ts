@@ -1,0 +1,112 @@
+import { randomBytes } from 'node:crypto';
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import postgres from 'postgres';
+import { createDb, type Database } from '@/server/db/client';
+import { ensureDatabase, migrateDatabase } from '@/server/db/migrate';
+import { tenants } from '@/server/db/schema';
+import { createRedis } from '@/server/queue/connection';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+export const BENCH_TENANT = 'bench-club';
+
+export interface BenchEnv {
+  databaseUrl: string;
+  prefix: string;
+  db: Database;
+  drop(): Promise<void>;
+}
+
+/** A fresh database (real migrations) and queue prefix of its own, so a run never touches anything else. */
+export async function freshBenchEnv(label: string): Promise<BenchEnv> {
+  const base = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/crm');
+  const suffix = `${label}_${randomBytes(3).toString('hex')}`;
+  base.pathname = `/crm_bench_${suffix}`;
+  const databaseUrl = base.toString();
+  await ensureDatabase(databaseUrl);
+  await migrateDatabase(databaseUrl);
+  const db = createDb({ url: databaseUrl, max: 4 });
+  await db.insert(tenants).values({ id: BENCH_TENANT, name: 'Bench Golf Club', country: 'ZA' }).onConflictDoNothing();
+  const prefix = `bench:${suffix}`;
+  return {
+    databaseUrl,
+    prefix,
+    db,
+    async drop() {
+      await db.$client.end({ timeout: 5 });
+      const redis = createRedis();
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 2000);
+        cursor = next;
+        if (keys.length) await redis.del(...keys);
+      } while (cursor !== '0');
+      redis.disconnect();
+      const adminUrl = new URL(databaseUrl);
+      adminUrl.pathname = '/postgres';
+      const admin = postgres(adminUrl.toString(), { max: 1, onnotice: () => {} });
+      await admin.unsafe(`drop database if exists "${decodeURIComponent(new URL(databaseUrl).pathname.slice(1))}" with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+export interface WorkerHandle {
+  child: ChildProcess;
+  port: number;
+  memory(): Promise<{ rss: number; heapUsed: number } | null>;
+  stop(): Promise<void>;
+}
+
+let nextPort = 19400;
+
+/** Starts a real worker process (workers/main.ts) on the bench database and prefix. */
+export function startWorker(env: BenchEnv, extra: Record<string, string> = {}): WorkerHandle {
+  const port = nextPort++;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      DATABASE_URL: env.databaseUrl,
+      QUEUE_PREFIX: env.prefix,
+      LOG_LEVEL: 'error',
+      WORKER_HEALTH_PORT: String(port),
+      ...extra,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return {
+    child,
+    port,
+    async memory() {
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+        return (await res.json()) as { rss: number; heapUsed: number };
+      } catch {
+        return null;
+      }
+    },
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+export async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, onTick?: () => Promise<void>) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await onTick?.();
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`Timed out after ${Math.round(timeoutMs / 1000)} s`);
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i];
+}

@@ -1,0 +1,105 @@
+import { getTableColumns, inArray, sql } from 'drizzle-orm';
+import { toSnakeCase } from 'drizzle-orm/casing';
+import type { Tx } from '@/server/db/client';
+import { activities, profiles, type NewActivity, type Profile } from '@/server/db/schema';
+
+/** Columns the pipeline writes back (never id or tenant; scores have their own writer), with their SQL names. */
+const WRITTEN = Object.entries(getTableColumns(profiles))
+  .filter(
+  ([key]) =>
+    ![
+      'id',
+      'tenantId',
+      'createdAt',
+      'engagementScore',
+      'engagementScoreAt',
+      'engagementLevel',
+      'churnRiskScore',
+      'churnRiskScoreAt',
+      'churnRiskLevel',
+      'activityCount30d',
+      'activityCount90d',
+      'bookingCount30d',
+    ].includes(key),
+  )
+  .map(([key, column]) => ({ key: key as keyof Profile, name: toSnakeCase(key), type: column.getSQLType() }));
+
+function toJson(value: unknown): unknown {
+  return value instanceof Date ? value.toISOString() : value;
+}
+
+/**
+ * The batch's unit of work: profile rows are locked and loaded once, every event of the batch updates them in
+ * memory, and they are written back with one statement; activities are inserted together. Steps that read or write
+ * profiles in the database themselves (identity resolution, merges, lifetime value) call `flush()` first and
+ * `forget()` the rows they changed.
+ */
+export class BatchState {
+  private readonly rows = new Map<string, Profile>();
+  private readonly dirty = new Set<string>();
+  private pending: NewActivity[] = [];
+  /** `source|source event id` → activity id, for every activity this batch inserted. */
+  readonly activityIds = new Map<string, string>();
+
+  constructor(private readonly tx: Tx) {}
+
+  /** Locks (FOR UPDATE, in id order so batches never deadlock over them) and loads the rows not held yet. */
+  async load(ids: string[]): Promise<void> {
+    const missing = [...new Set(ids)].filter((id) => !this.rows.has(id)).sort();
+    if (missing.length === 0) return;
+    const rows = await this.tx.select().from(profiles).where(inArray(profiles.id, missing)).orderBy(profiles.id).for('update');
+    for (const row of rows) this.rows.set(row.id, row);
+  }
+
+  get(id: string): Profile | undefined {
+    return this.rows.get(id);
+  }
+
+  set(profile: Profile): void {
+    this.rows.set(profile.id, profile);
+    this.dirty.add(profile.id);
+  }
+
+  /** Drops cached rows another step changed in the database (they are loaded again when needed). */
+  forget(ids: Iterable<string>): void {
+    for (const id of ids) {
+      if (this.dirty.has(id)) throw new Error('forget() of an unflushed profile');
+      this.rows.delete(id);
+    }
+  }
+
+  addActivity(activity: NewActivity): void {
+    this.pending.push(activity);
+  }
+
+  /** Writes changed profiles (one UPDATE) and pending activities (one INSERT). */
+  async flush(): Promise<void> {
+    if (this.pending.length) {
+      const inserted = await this.tx
+        .insert(activities)
+        .values(this.pending)
+        .onConflictDoNothing()
+        .returning({ id: activities.id, source: activities.source, sourceEventId: activities.sourceEventId });
+      for (const row of inserted) this.activityIds.set(`${row.source}|${row.sourceEventId}`, row.id);
+      this.pending = [];
+    }
+    if (this.dirty.size === 0) return;
+    const changed = [...this.dirty].map((id) => this.rows.get(id)!);
+    const records = changed.map((p) =>
+      Object.fromEntries([['id', p.id], ...WRITTEN.map((c) => [c.name, toJson(p[c.key])])]),
+    );
+    const assignments = sql.join(
+      WRITTEN.filter((c) => c.key !== 'updatedAt').map((c) => sql`${sql.identifier(c.name)} = v.${sql.identifier(c.name)}`),
+      sql`, `,
+    );
+    const recordType = sql.join(
+      [sql`id uuid`, ...WRITTEN.map((c) => sql`${sql.identifier(c.name)} ${sql.raw(c.type)}`)],
+      sql`, `,
+    );
+    await this.tx.execute(sql`
+      update profiles p set ${assignments}, updated_at = now()
+      from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as v(${recordType})
+      where p.id = v.id`);
+    this.dirty.clear();
+  }
+}

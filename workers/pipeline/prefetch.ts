@@ -1,0 +1,98 @@
+import { sql } from 'drizzle-orm';
+import type { Tx } from '@/server/db/client';
+import type { Tenant } from '@/server/db/schema';
+import type { IdentityHints } from '@/server/events/envelope';
+import { identifierKey, normalizeIdentifiers, type Identifier } from '@/server/identity/normalize';
+import type { EventItem } from './types';
+
+export interface Prepared {
+  item: EventItem;
+  /** Normalised identifiers of the envelope and the payload. */
+  identifiers: Identifier[];
+  warnings: string[];
+  /** Already processed (SyncLog SUCCESS, or the same event earlier in this batch): acknowledge and skip. */
+  duplicate: boolean;
+  /**
+   * The live profile that already owns every identifier of the event, when there is exactly one: the event needs
+   * no identity resolution (the fast path). Rechecked under the row lock before use.
+   */
+  knownProfileId: string | null;
+}
+
+/**
+ * The batch's first two round trips: claim every event's sync-log row in one statement (its row lock makes a
+ * duplicate delivery on another worker wait, then see SUCCESS), and look up every identifier at once.
+ */
+export async function prefetch(tx: Tx, items: EventItem[], tenants: Map<string, Tenant>): Promise<Prepared[]> {
+  const seen = new Set<string>();
+  const prepared: Prepared[] = items.map((item) => {
+    const { envelope, effects } = item.normalized;
+    const key = `${envelope.source}|${envelope.id}`;
+    const duplicate = seen.has(key);
+    seen.add(key);
+    const tenant = tenants.get(envelope.tenantId);
+    const identifiers: Identifier[] = [];
+    const warnings = [...item.normalized.warnings];
+    if (tenant) {
+      for (const hints of [envelope.identity ?? {}, effects.identities] as IdentityHints[]) {
+        const n = normalizeIdentifiers(hints, { country: tenant.country });
+        identifiers.push(...n.identifiers);
+        warnings.push(...n.warnings);
+      }
+    }
+    return { item, identifiers, warnings, duplicate, knownProfileId: null };
+  });
+
+  const claims = prepared.filter((p) => !p.duplicate);
+  if (claims.length) {
+    const rows = claims.map(({ item }) => {
+      const e = item.normalized.envelope;
+      return { tenant_id: e.tenantId, source: e.source, event_id: e.id, event_type: e.type, body_hash: item.bodyHash, event_at: e.timestamp };
+    });
+    const claimed = await tx.execute<{ source: string; event_id: string; status: string; body_hash: string | null }>(sql`
+      insert into sync_log (tenant_id, source, event_id, event_type, status, body_hash, event_at)
+      select tenant_id, source, event_id, event_type, 'PROCESSING', body_hash, event_at
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+        as v(tenant_id text, source text, event_id text, event_type text, body_hash text, event_at timestamptz)
+      on conflict (source, event_id) do update set updated_at = now()
+      returning source, event_id, status, body_hash`);
+    const done = new Map(claimed.filter((r) => r.status === 'SUCCESS').map((r) => [`${r.source}|${r.event_id}`, r.body_hash]));
+    const reused: { source: string; event_id: string }[] = [];
+    for (const p of claims) {
+      const e = p.item.normalized.envelope;
+      const key = `${e.source}|${e.id}`;
+      if (!done.has(key)) continue;
+      p.duplicate = true;
+      const hash = done.get(key);
+      if (hash && hash !== p.item.bodyHash) reused.push({ source: e.source, event_id: e.id });
+    }
+    if (reused.length) {
+      // Same id, different body: flagged on the sync log, never applied a second time.
+      await tx.execute(sql`
+        update sync_log l set warnings = array_append(l.warnings, 'id_reused_with_different_body')
+        from jsonb_to_recordset(${JSON.stringify(reused)}::jsonb) as v(source text, event_id text)
+        where l.source = v.source and l.event_id = v.event_id and not ('id_reused_with_different_body' = any(l.warnings))`);
+    }
+  }
+
+  const lookups = prepared.filter((p) => !p.duplicate && p.identifiers.length > 0);
+  const wanted = lookups.flatMap((p) =>
+    p.identifiers.map((i) => ({ tenant_id: p.item.normalized.envelope.tenantId, kind: i.kind, value: i.value })),
+  );
+  if (wanted.length) {
+    const owners = await tx.execute<{ tenant_id: string; kind: string; value: string; profile_id: string; status: string }>(sql`
+      select i.tenant_id, i.kind, i.value, i.profile_id, p.status
+      from jsonb_to_recordset(${JSON.stringify(wanted)}::jsonb) as w(tenant_id text, kind text, value text)
+      join profile_identities i on i.tenant_id = w.tenant_id and i.kind = w.kind and i.value = w.value
+      join profiles p on p.id = i.profile_id`);
+    const byKey = new Map(owners.map((o) => [`${o.tenant_id}|${identifierKey({ kind: o.kind as Identifier['kind'], value: o.value })}`, o]));
+    for (const p of lookups) {
+      const tenantId = p.item.normalized.envelope.tenantId;
+      const found = p.identifiers.map((i) => byKey.get(`${tenantId}|${identifierKey(i)}`));
+      if (found.some((o) => !o || (o.status !== 'ACTIVE' && o.status !== 'INACTIVE'))) continue;
+      const ids = new Set(found.map((o) => o!.profile_id));
+      if (ids.size === 1) p.knownProfileId = [...ids][0];
+    }
+  }
+  return prepared;
+}
