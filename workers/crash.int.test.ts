@@ -36,7 +36,8 @@ describe('worker killed mid-run', () => {
     const processedAtKill = await count(ctx.db, sql`select count(*) as n from sync_log where status = 'SUCCESS'`);
     expect(processedAtKill).toBeLessThan(5000);
 
-    workers.push(startWorkerProcess(ctx.childEnv));
+    const second = startWorkerProcess(ctx.childEnv);
+    workers.push(second);
     await waitForSettled(ctx.db, 5000, 120_000);
 
     expect(await count(ctx.db, sql`select count(*) as n from activities`)).toBe(5000);
@@ -54,5 +55,11 @@ describe('worker killed mid-run', () => {
     expect(new Set(jobIds).size).toBe(jobIds.length);
     expect(jobIds.filter((id) => !outboxIds.has(id))).toEqual([]);
     expect(jobIds.length).toBe(outboxIds.size);
+
+    // Graceful shutdown: SIGTERM finishes in-flight work and exits by itself within 10 s.
+    const asked = Date.now();
+    second.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+    expect(Date.now() - asked).toBeLessThan(10_000);
   });
 });
