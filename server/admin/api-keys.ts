@@ -30,9 +30,15 @@ export function hashApiKey(key: string): string {
 }
 
 export const scopesSchema = z
-  .array(z.enum(API_SCOPES, `each scope must be one of ${API_SCOPES.join(', ')}`))
+  .array(z.string().trim())
   .min(1, 'give at least one scope')
-  .transform((scopes) => [...new Set(scopes)]);
+  .superRefine((scopes, ctx) => {
+    const unknown = scopes.filter((scope) => !(API_SCOPES as readonly string[]).includes(scope));
+    if (unknown.length) {
+      ctx.addIssue({ code: 'custom', message: `unknown scope ${unknown.map((s) => `"${s}"`).join(', ')} (use ${API_SCOPES.join(', ')})` });
+    }
+  })
+  .transform((scopes) => [...new Set(scopes)] as ApiScope[]);
 
 const createApiKeyInput = z.object({
   tenantId: z.string().min(1),

@@ -2,7 +2,7 @@ import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/client';
 import { tenants, type Tenant } from '../db/schema';
-import { ensureSystemSegments } from '../segments/membership';
+import { ensureSystemSegments } from '../segments/system';
 import { writeAudit } from './audit';
 import { actorSchema, parseInput, SYSTEM_ACTOR, type Actor } from './errors';
 
@@ -50,7 +50,7 @@ export type CreateTenantInput = z.input<typeof createTenantInput>;
  */
 export async function createTenant(db: Db, input: CreateTenantInput): Promise<{ tenant: Tenant; created: boolean }> {
   const { id, name, country, timeZone, actor } = parseInput(createTenantInput, input);
-  return db.transaction(async (tx) => {
+  const result = await db.transaction(async (tx) => {
     const [existing] = await tx.select().from(tenants).where(eq(tenants.id, id)).for('update');
     let tenant: Tenant;
     if (existing) {
@@ -71,9 +71,11 @@ export async function createTenant(db: Db, input: CreateTenantInput): Promise<{ 
       if (!tenant) [tenant] = await tx.select().from(tenants).where(eq(tenants.id, id));
       await audit(tx, actor, id, 'tenant.created', { name, country, timeZone: tenant.timeZone });
     }
-    await ensureSystemSegments(tx, id);
     return { tenant, created: !existing };
   });
+  // After the commit: it takes its own lock and transaction, and clears this process's segment cache.
+  await ensureSystemSegments(db, id);
+  return result;
 }
 
 function audit(db: Parameters<typeof writeAudit>[0], actor: Actor, tenantId: string, action: string, details: Record<string, unknown>) {

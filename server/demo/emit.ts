@@ -1,0 +1,93 @@
+import type { CrmEvent, IdentityHints } from '../events/envelope';
+import type { FlatMessagingJob } from '../events/publisher';
+import type { Rng } from './random';
+import { iso } from './time';
+
+/** One generated message, in the shape its producer really sends it. */
+export type DemoItem =
+  | { kind: 'envelope'; event: CrmEvent }
+  | { kind: 'flat'; name: string; data: Record<string, unknown> };
+
+export type Source = 'scl' | 'teetime' | 'messaging';
+
+/** What a producer gives the typed publisher. */
+export function toPublishable(item: DemoItem): CrmEvent | FlatMessagingJob {
+  return item.kind === 'envelope' ? item.event : { name: item.name, data: item.data };
+}
+
+/** When the item happened, for sorting. */
+export function itemTime(item: DemoItem): string {
+  if (item.kind === 'envelope') return item.event.timestamp;
+  const fields = (item.data.payload ?? item.data) as { timestamp: string };
+  return fields.timestamp;
+}
+
+export function itemId(item: DemoItem): string {
+  if (item.kind === 'envelope') return item.event.id;
+  return ((item.data.payload ?? item.data) as { eventId: string }).eventId;
+}
+
+/** The event type as the CRM will read it (flat jobs are named without the `messaging.` prefix). */
+export function itemType(item: DemoItem): string {
+  return item.kind === 'envelope' ? item.event.type : `messaging.${item.name}`;
+}
+
+/** Each source mints ids its own way, as the real services do. */
+function eventIdFor(source: Source, rng: Rng): string {
+  return source === 'teetime' ? `evt_${rng.chars(22)}` : rng.uuid();
+}
+
+export interface EnvelopeSpec {
+  source: Source;
+  type: string;
+  at: number;
+  identity: IdentityHints;
+  payload: Record<string, unknown>;
+  correlationId?: string;
+  metadata?: CrmEvent['metadata'];
+  version?: string;
+}
+
+/**
+ * Collects the generated items. Nothing after `now` is emitted: the history ends at the moment the demo is seeded,
+ * and the CRM would clamp (and flag) anything from the future.
+ */
+export class Emitter {
+  readonly items: DemoItem[] = [];
+
+  constructor(
+    readonly tenantId: string,
+    readonly now: number,
+  ) {}
+
+  envelope(rng: Rng, spec: EnvelopeSpec): string | null {
+    if (spec.at > this.now) return null;
+    const id = eventIdFor(spec.source, rng);
+    const event: CrmEvent = {
+      id,
+      type: spec.type,
+      version: spec.version ?? '1.0',
+      timestamp: iso(spec.at),
+      tenantId: this.tenantId,
+      source: spec.source,
+      identity: spec.identity,
+      payload: spec.payload,
+      ...(spec.correlationId ? { correlationId: spec.correlationId } : {}),
+      ...(spec.metadata ? { metadata: spec.metadata } : {}),
+    };
+    this.items.push({ kind: 'envelope', event });
+    return id;
+  }
+
+  /**
+   * A Messaging job in the flat format: `{eventId, tenantId, contactId, …fields}` at `data.payload`, or at `data`
+   * itself as older Messaging producers send it.
+   */
+  flat(rng: Rng, spec: { name: string; at: number; contactId: string; fields: Record<string, unknown>; nested: boolean }): string | null {
+    if (spec.at > this.now) return null;
+    const eventId = rng.uuid();
+    const body = { eventId, tenantId: this.tenantId, contactId: spec.contactId, ...spec.fields, timestamp: iso(spec.at) };
+    this.items.push({ kind: 'flat', name: spec.name, data: spec.nested ? { payload: body } : body });
+    return eventId;
+  }
+}
