@@ -42,6 +42,8 @@ export interface SweepSchedulerOptions {
   db: Database;
   logger?: Logger;
   batchSize?: number;
+  /** Batches in flight at once (default 2, one per core). */
+  lanes?: number;
   /** Runs in each sweep batch's transaction (e.g. segment membership of the profiles whose scores changed). */
   afterBatch?: SweepOptions['afterBatch'];
   /** How often tenants are re-read, so new tenants and changed hours or time zones get their schedule. */
@@ -113,6 +115,7 @@ export async function startSweepScheduler(options: SweepSchedulerOptions): Promi
         tenantId: parsed.data.tenantId,
         asOf,
         batchSize: options.batchSize,
+        lanes: options.lanes,
         afterBatch: options.afterBatch,
         signal: stopping.signal,
         onProgress: (p) => job.updateProgress({ processed: p.processed, total: p.total }),

@@ -3,7 +3,7 @@ import type { Tx } from '@/server/db/client';
 import { competitions, type Profile, type Tenant, type StepTiming } from '@/server/db/schema';
 import { writeDeadLetter } from '@/server/dead-letters/store';
 import type { FieldWriteSet } from '@/server/events/types';
-import { normalizeEmail, normalizePhone } from '@/server/identity/normalize';
+import { identifierKey, normalizeEmail, normalizePhone } from '@/server/identity/normalize';
 import { resolveProfile, type Resolution } from '@/server/identity/resolve';
 import { eraseProfileIdentities, identitiesOf, linkedIdsFrom, memberIdsFrom, unlinkIdentity } from '@/server/identity/identities';
 import type { OutboundDraft } from '@/server/outbound/outbox';
@@ -106,9 +106,12 @@ export async function applyEvent(
   if (known && (known.status === 'ACTIVE' || known.status === 'INACTIVE')) {
     resolution = { profileId: known.id, created: false, merges: [], duplicateCandidateIds: [], addedIdentifiers: [], createdProfileIds: [] };
   } else {
-    // Resolution reads and writes profile rows itself: hand it the database as this batch left it.
-    await state.flush();
+    // Resolution reads and writes the rows of the profiles that own these identifiers: if any could be one this
+    // batch holds unwritten, hand it the database as the batch left it. Brand-new identifiers touch no such row.
+    const keys = identifiers.map(identifierKey);
+    if (state.hasUnflushed && (prepared.anyKnown || keys.some((k) => state.resolvedKeys.has(k)))) await state.flush();
     resolution = await resolveProfile(tx, { tenantId: tenant.id, identifiers, source: envelope.source, eventId: envelope.id, at });
+    for (const key of keys) state.resolvedKeys.add(key);
     state.forget([resolution.profileId, ...resolution.merges.flatMap((m) => [m.winnerId, m.loserId])]);
     await state.load([resolution.profileId]);
   }
@@ -156,9 +159,11 @@ export async function applyEvent(
   if (effects.unlinkMessagingContact || effects.erase) await state.flush();
   if (effects.unlinkMessagingContact) {
     await unlinkIdentity(tx, { tenantId: tenant.id, profileId, kind: 'messagingContactId', at });
+    state.forgetIdentities(profileId);
   }
   if (effects.erase) {
     await eraseProfileIdentities(tx, { tenantId: tenant.id, profileId });
+    state.forgetIdentities(profileId);
     await leaveAllSegments(tx, { tenantId: tenant.id, profileId, at, correlationId: envelope.id });
     Object.assign(next, { firstName: null, lastName: null, email: null, phoneNumber: null, dateOfBirth: null, status: 'DELETED' });
     for (const f of ['firstName', 'lastName', 'email', 'phoneNumber', 'dateOfBirth', 'status']) changed.add(f);
@@ -189,8 +194,18 @@ export async function applyEvent(
       properties: spec.properties,
     });
 
-    if (resolution.merges.length || type === 'PAYMENT_RECEIVED') {
-      // Lifetime value counts each payment id once: read it from the activities themselves.
+    if (type === 'PAYMENT_RECEIVED' && !resolution.merges.length) {
+      // Lifetime value counts each payment id once (ids seen before this batch were looked up with it).
+      const payment = `${tenant.id}|${String(spec.properties.paymentId)}`;
+      const amount = Number(spec.properties.amount ?? 0);
+      if (!state.paymentsSeen.has(payment) && amount) {
+        state.paymentsSeen.add(payment);
+        next.lifetimeValue = Number(next.lifetimeValue) + amount;
+        changed.add('lifetimeValue');
+      }
+    }
+    if (resolution.merges.length) {
+      // After a merge the activity-derived facts are recomputed from the activities themselves.
       state.set({ ...next });
       await state.flush();
       const derived = await deriveFromActivities(tx, tenant.id, profileId);
@@ -231,7 +246,7 @@ export async function applyEvent(
   const needsIdentities =
     identityChanged || effects.unlinkMessagingContact || effects.erase || changed.has('membershipStatus') ||
     changed.has('lifetimeValue') || changed.has('firstName') || changed.has('lastName') || changed.has('email');
-  const identityRows = needsIdentities ? await identitiesOf(tx, { tenantId: tenant.id, profileId }) : null;
+  const identityRows = needsIdentities ? await state.identitiesOf(profileId) : null;
   if (identityRows && next.status !== 'DELETED' && next.status !== 'MERGED') {
     const kinds = new Set(identityRows.map((r) => r.kind));
     const lifecycleStage = deriveLifecycleStage({

@@ -1,7 +1,13 @@
 import { getTableColumns, inArray, sql } from 'drizzle-orm';
 import { toSnakeCase } from 'drizzle-orm/casing';
 import type { Tx } from '@/server/db/client';
-import { activities, profiles, type NewActivity, type Profile } from '@/server/db/schema';
+import { activities, profileIdentities, profiles, type IdentityKind, type NewActivity, type Profile } from '@/server/db/schema';
+
+export interface IdentityRow {
+  kind: IdentityKind;
+  value: string;
+  unlinkedAt: Date | null;
+}
 
 /** Columns the pipeline writes back (never id or tenant; scores have their own writer), with their SQL names. */
 const WRITTEN = Object.entries(getTableColumns(profiles))
@@ -38,6 +44,11 @@ export class BatchState {
   private readonly rows = new Map<string, Profile>();
   private readonly dirty = new Set<string>();
   private pending: NewActivity[] = [];
+  private readonly identities = new Map<string, IdentityRow[]>();
+  /** `tenant|payment id` of payments already counted in lifetime value (before or earlier in this batch). */
+  readonly paymentsSeen = new Set<string>();
+  /** `kind\0value` of identifiers that identity resolution wrote in this batch (see `needsFlushBeforeResolve`). */
+  readonly resolvedKeys = new Set<string>();
   /** `source|source event id` → activity id, for every activity this batch inserted. */
   readonly activityIds = new Map<string, string>();
 
@@ -65,7 +76,35 @@ export class BatchState {
     for (const id of ids) {
       if (this.dirty.has(id)) throw new Error('forget() of an unflushed profile');
       this.rows.delete(id);
+      this.identities.delete(id);
     }
+  }
+
+  /** Every identifier of these profiles, loaded in one query for those not held yet. */
+  async loadIdentities(ids: string[]): Promise<void> {
+    const missing = [...new Set(ids)].filter((id) => !this.identities.has(id));
+    if (missing.length === 0) return;
+    const rows = await this.tx
+      .select({ profileId: profileIdentities.profileId, kind: profileIdentities.kind, value: profileIdentities.value, unlinkedAt: profileIdentities.unlinkedAt })
+      .from(profileIdentities)
+      .where(inArray(profileIdentities.profileId, missing));
+    for (const id of missing) this.identities.set(id, []);
+    for (const { profileId, ...row } of rows) this.identities.get(profileId)!.push(row);
+  }
+
+  async identitiesOf(id: string): Promise<IdentityRow[]> {
+    await this.loadIdentities([id]);
+    return this.identities.get(id)!;
+  }
+
+  /** After a step changed a profile's identifiers in the database (unlink, erase). */
+  forgetIdentities(id: string): void {
+    this.identities.delete(id);
+  }
+
+  /** Is anything of this batch not yet written? */
+  get hasUnflushed(): boolean {
+    return this.dirty.size > 0 || this.pending.length > 0;
   }
 
   addActivity(activity: NewActivity): void {

@@ -3,6 +3,7 @@ import type { Tx } from '@/server/db/client';
 import type { Tenant } from '@/server/db/schema';
 import type { IdentityHints } from '@/server/events/envelope';
 import { identifierKey, normalizeIdentifiers, type Identifier } from '@/server/identity/normalize';
+import type { BatchState } from './batch-state';
 import type { EventItem } from './types';
 
 export interface Prepared {
@@ -17,13 +18,20 @@ export interface Prepared {
    * no identity resolution (the fast path). Rechecked under the row lock before use.
    */
   knownProfileId: string | null;
+  /** Some identifier of the event already had an owner when the batch started. */
+  anyKnown: boolean;
 }
 
 /**
  * The batch's first two round trips: claim every event's sync-log row in one statement (its row lock makes a
  * duplicate delivery on another worker wait, then see SUCCESS), and look up every identifier at once.
  */
-export async function prefetch(tx: Tx, items: EventItem[], tenants: Map<string, Tenant>): Promise<Prepared[]> {
+export async function prefetch(
+  tx: Tx,
+  items: EventItem[],
+  tenants: Map<string, Tenant>,
+  state: BatchState,
+): Promise<Prepared[]> {
   const seen = new Set<string>();
   const prepared: Prepared[] = items.map((item) => {
     const { envelope, effects } = item.normalized;
@@ -40,7 +48,7 @@ export async function prefetch(tx: Tx, items: EventItem[], tenants: Map<string, 
         warnings.push(...n.warnings);
       }
     }
-    return { item, identifiers, warnings, duplicate, knownProfileId: null };
+    return { item, identifiers, warnings, duplicate, knownProfileId: null, anyKnown: false };
   });
 
   const claims = prepared.filter((p) => !p.duplicate);
@@ -89,10 +97,24 @@ export async function prefetch(tx: Tx, items: EventItem[], tenants: Map<string, 
     for (const p of lookups) {
       const tenantId = p.item.normalized.envelope.tenantId;
       const found = p.identifiers.map((i) => byKey.get(`${tenantId}|${identifierKey(i)}`));
+      p.anyKnown = found.some(Boolean);
       if (found.some((o) => !o || (o.status !== 'ACTIVE' && o.status !== 'INACTIVE'))) continue;
       const ids = new Set(found.map((o) => o!.profile_id));
       if (ids.size === 1) p.knownProfileId = [...ids][0];
     }
+  }
+  // Payments already counted in lifetime value (each payment id counts once, §3).
+  const payments = prepared.flatMap((p) => {
+    const activity = p.item.normalized.effects.activity;
+    const paymentId = activity?.type === 'PAYMENT_RECEIVED' ? activity.properties.paymentId : undefined;
+    return !p.duplicate && paymentId !== undefined ? [{ tenant_id: p.item.normalized.envelope.tenantId, payment_id: String(paymentId) }] : [];
+  });
+  if (payments.length) {
+    const seen = await tx.execute<{ tenant_id: string; payment_id: string }>(sql`
+      select a.tenant_id, a.properties->>'paymentId' as payment_id
+      from jsonb_to_recordset(${JSON.stringify(payments)}::jsonb) as w(tenant_id text, payment_id text)
+      join activities a on a.tenant_id = w.tenant_id and a.type = 'PAYMENT_RECEIVED' and a.properties->>'paymentId' = w.payment_id`);
+    for (const row of seen) state.paymentsSeen.add(`${row.tenant_id}|${row.payment_id}`);
   }
   return prepared;
 }

@@ -29,9 +29,11 @@ export async function processBatch(db: Database, items: PipelineItem[], now = ne
       events.map((i) => i.normalized.envelope.tenantId),
     );
     const started = performance.now();
-    const prepared = new Map((await prefetch(tx, events, tenants)).map((p) => [p.item, p]));
     const state = new BatchState(tx);
-    await state.load([...prepared.values()].flatMap((p) => (p.knownProfileId ? [p.knownProfileId] : [])));
+    const prepared = new Map((await prefetch(tx, events, tenants, state)).map((p) => [p.item, p]));
+    const known = [...prepared.values()].flatMap((p) => (p.knownProfileId ? [p.knownProfileId] : []));
+    await state.load(known);
+    await state.loadIdentities(known);
     const prefetchMs = Math.round((performance.now() - started) * 100) / 100;
 
     const outcomes: (ItemOutcome | null)[] = [];

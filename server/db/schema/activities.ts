@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { profiles } from './profiles';
 import { tenants } from './tenants';
@@ -28,6 +29,10 @@ export const activities = pgTable(
     uniqueIndex('activities_tenant_source_event_uq').on(t.tenantId, t.source, t.sourceEventId),
     // The timeline reads newest first with keyset pagination on (occurred_at, id).
     index('activities_timeline_idx').on(t.tenantId, t.profileId, t.occurredAt.desc(), t.id.desc()),
+    // Lifetime value counts each payment id once: the pipeline asks whether a payment id was seen before.
+    index('activities_payment_id_idx')
+      .on(t.tenantId, sql`(${t.properties}->>'paymentId')`)
+      .where(sql`${t.type} = 'PAYMENT_RECEIVED'`),
   ],
 );
 

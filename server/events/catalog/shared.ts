@@ -120,20 +120,30 @@ export function listedChanges<K extends string>(
 }
 
 /** "R450.00" for 45000 ZAR cents; unknown currencies print their code ("NAD 450.00"). */
+/** Intl formatters are costly to build and every payment title needs one: one per currency, built once. */
+const MONEY_FORMATS = new Map<string, { digits: number; format: Intl.NumberFormat }>();
+
+function moneyFormat(code: string) {
+  let entry = MONEY_FORMATS.get(code);
+  if (!entry) {
+    let digits = 2;
+    if (code) {
+      try {
+        digits = new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions().maximumFractionDigits ?? 2;
+      } catch {
+        digits = 2;
+      }
+    }
+    entry = { digits, format: new Intl.NumberFormat('en', { minimumFractionDigits: digits, maximumFractionDigits: digits }) };
+    MONEY_FORMATS.set(code, entry);
+  }
+  return entry;
+}
+
 export function formatMoney(amountCents: number, currency: string | null | undefined): string {
   const code = currency ?? '';
-  let digits = 2;
-  if (code) {
-    try {
-      digits = new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions()
-        .maximumFractionDigits ?? 2;
-    } catch {
-      digits = 2;
-    }
-  }
-  const amount = new Intl.NumberFormat('en', { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(
-    amountCents / 10 ** digits,
-  );
+  const { digits, format } = moneyFormat(code);
+  const amount = format.format(amountCents / 10 ** digits);
   const symbol = CURRENCY_SYMBOLS[code];
   if (symbol) return `${symbol}${amount}`;
   return code ? `${code} ${amount}` : amount;

@@ -1,0 +1,1 @@
+CREATE INDEX "profiles_tenant_search_text_idx" ON "profiles" USING btree ("tenant_id","search_text");

@@ -1,0 +1,1 @@
+CREATE INDEX "activities_payment_id_idx" ON "activities" USING btree ("tenant_id",("properties"->>'paymentId')) WHERE "activities"."type" = 'PAYMENT_RECEIVED';
