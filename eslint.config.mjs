@@ -1,11 +1,11 @@
 import nextCoreWebVitals from 'eslint-config-next/core-web-vitals';
 import nextTypescript from 'eslint-config-next/typescript';
 
-export default [
+const config = [
   ...nextCoreWebVitals,
   ...nextTypescript,
   {
-    ignores: ['node_modules/**', '.next/**', 'drizzle/**', 'test-results/**', 'playwright-report/**', 'next-env.d.ts'],
+    ignores: ['node_modules/**', '.next/**', 'drizzle/**', 'test-results/**', 'playwright-report/**', 'next-env.d.ts', '.scratch*', '.demo/**'],
   },
   {
     rules: {
@@ -13,3 +13,5 @@ export default [
     },
   },
 ];
+
+export default config;
