@@ -38,14 +38,13 @@ export function startConsumer(options: ConsumerOptions) {
 
   async function deadLetterNow(job: Job, error: NonRetryableError, normalized?: NormalizedEvent) {
     const ids = normalized
-      ? { source: normalized.envelope.source, eventId: normalized.envelope.id, type: normalized.envelope.type }
+      ? { source: normalized.envelope.source, eventId: normalized.envelope.id, type: normalized.envelope.type, tenantId: normalized.envelope.tenantId }
       : eventSourceOf(job.name, job.data, job.id ?? 'unknown');
-    const tenantId = normalized?.envelope.tenantId ?? null;
     return batcher.submit({
       kind: 'dead',
       deadLetter: {
-        // A tenant id we could not validate is not stored as the owner: only the CLI sees such dead letters.
-        tenantId: error.reason === 'unknown_tenant' ? null : tenantId,
+        // Filed under its tenant when that tenant exists (the batch checks), so the club's admins see it.
+        tenantId: ids.tenantId,
         source: ids.source,
         eventId: ids.eventId,
         eventType: ids.type,

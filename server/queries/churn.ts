@@ -26,8 +26,16 @@ export type ChurnRow = Awaited<ReturnType<typeof listChurnRisk>>['rows'][number]
  * People ranked by churn risk with the reasons behind the score and how it moved in a week. "A week ago" is the
  * latest CHURN score row at or before now − 7 d; a person with no such row counts as newly scored (change = score).
  */
-export async function listChurnRisk(db: Db, input: ChurnListQuery & { tenantId: string; now?: Date }) {
-  const { tenantId, now = new Date(), ...rest } = input;
+export async function listChurnRisk(
+  db: Db,
+  input: ChurnListQuery & {
+    tenantId: string;
+    now?: Date;
+    /** Keyset position for walking the whole list (exports): rows after this one in score-descending order. */
+    after?: { score: number; id: string };
+  },
+) {
+  const { tenantId, now = new Date(), after, ...rest } = input;
   const f = churnListSchema.parse(rest);
   const weekAgo = new Date(now.getTime() - WEEK_MS);
 
@@ -41,20 +49,26 @@ export async function listChurnRisk(db: Db, input: ChurnListQuery & { tenantId: 
   if (f.consent) where.push(consentCondition(f.consent));
   if (f.minScore !== undefined) where.push(sql`${profiles.churnRiskScore} >= ${f.minScore}`);
 
+  // Written out qualified: drizzle leaves single-table select columns unqualified, which inside a subquery on
+  // profile_scores would silently mean ps.id.
+  const outerId = sql.raw('"profiles"."id"');
   // The score a week ago; only people rescored within the week can have changed, so others skip the lookup.
   const previous = sql<number | null>`(
-    case when ${profiles.churnRiskScoreAt} > ${weekAgo.toISOString()}::timestamptz then (
+    case when "profiles"."churn_risk_score_at" > ${weekAgo.toISOString()}::timestamptz then (
       select ps.score from ${profileScores} ps
-      where ps.tenant_id = ${tenantId} and ps.profile_id = ${profiles.id} and ps.kind = 'CHURN'
+      where ps.tenant_id = ${tenantId} and ps.profile_id = ${outerId} and ps.kind = 'CHURN'
         and ps.scored_at <= ${weekAgo.toISOString()}::timestamptz
       order by ps.scored_at desc limit 1
-    ) else ${profiles.churnRiskScore} end)`;
-  const change = sql<number>`(${profiles.churnRiskScore} - coalesce(${previous}, 0))`;
+    ) else "profiles"."churn_risk_score" end)`;
+  const change = sql<number>`("profiles"."churn_risk_score" - coalesce(${previous}, 0))`;
   if (f.risen) {
     where.push(sql`${profiles.churnRiskScoreAt} > ${weekAgo.toISOString()}::timestamptz`);
     where.push(sql`${change} > 0`);
   }
 
+  if (after) {
+    where.push(sql`(${profiles.churnRiskScore} < ${after.score} or (${profiles.churnRiskScore} = ${after.score} and ${profiles.id} > ${after.id}::uuid))`);
+  }
   const condition = and(...where);
   const direction = f.dir === 'asc' ? asc : desc;
   const order: SQL[] = {
@@ -73,7 +87,7 @@ export async function listChurnRisk(db: Db, input: ChurnListQuery & { tenantId: 
         change,
         factors: sql<ScoreFactor[] | null>`(
           select ps.factors from ${profileScores} ps
-          where ps.tenant_id = ${tenantId} and ps.profile_id = ${profiles.id} and ps.kind = 'CHURN'
+          where ps.tenant_id = ${tenantId} and ps.profile_id = ${outerId} and ps.kind = 'CHURN'
           order by ps.scored_at desc limit 1)`,
       })
       .from(profiles)

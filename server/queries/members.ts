@@ -10,9 +10,9 @@ import {
   segmentMemberships,
   tenants,
 } from '@/server/db/schema';
-import { normalizePhone } from '@/server/identity/normalize';
+import { normalizePhone, phoneDigits } from '@/server/identity/normalize';
 import { displayNameSql } from './display-name';
-import { pagingSchema, type Page } from './paging';
+import { pagingSchema } from './paging';
 import { escapeLike, foldSearchText, looksLikePhone } from './search-text';
 
 export const MEMBER_SORTS = ['relevance', 'name', 'lastActivityAt', 'churnRiskScore', 'engagementScore'] as const;
@@ -71,7 +71,8 @@ export function profileFilters(tenantId: string, f: z.output<typeof memberSearch
   const where: SQL[] = [eq(profiles.tenantId, tenantId)];
   where.push(f.status ? eq(profiles.status, f.status) : notInArray(profiles.status, ['MERGED', 'DELETED']));
   if (f.lifecycleStage) where.push(eq(profiles.lifecycleStage, f.lifecycleStage));
-  if (f.tier) where.push(sql`lower(${profiles.membershipTier}) = ${f.tier.toLowerCase()}`);
+  // Tiers are matched as written ("Gold"); the filter menu offers the values the club actually uses.
+  if (f.tier) where.push(eq(profiles.membershipTier, f.tier));
   if (f.churnLevel) where.push(eq(profiles.churnRiskLevel, f.churnLevel));
   if (f.consent) where.push(consentCondition(f.consent));
   if (f.emailOptIn !== undefined) where.push(eq(profiles.emailOptIn, f.emailOptIn));
@@ -134,22 +135,25 @@ async function profilesByIdentifier(db: Db, tenantId: string, q: string): Promis
   return { ids: rows.map((r) => r.profileId), e164 };
 }
 
-/** The search condition for `q`: name/email fragments (every word must appear), exact identifiers, phone. */
+/**
+ * The search condition for `q`. A phone number in any format matches phone digits and phone identities only (it
+ * cannot be a name); anything else matches name/email fragments (every word must appear in search_text) or an
+ * exact identifier.
+ */
 async function searchCondition(db: Db, tenantId: string, q: string): Promise<{ where: SQL; folded: string }> {
   const folded = foldSearchText(q);
   const { ids, e164 } = await profilesByIdentifier(db, tenantId, q);
   const matches: SQL[] = [];
-  const words = folded.split(' ').filter(Boolean);
-  if (words.length > 0) {
-    matches.push(and(...words.map((w) => sql`${profiles.searchText} like ${`%${escapeLike(w)}%`}`))!);
-  }
   if (e164) {
-    matches.push(eq(profiles.phoneNumber, e164));
-    matches.push(eq(profiles.phoneDigits, e164.replace(/^\+/, '')));
+    matches.push(eq(profiles.phoneDigits, phoneDigits(e164)));
+  } else {
+    const words = folded.split(' ').filter(Boolean);
+    if (words.length > 0) {
+      matches.push(and(...words.map((w) => sql`${profiles.searchText} like ${`%${escapeLike(w)}%`}`))!);
+    }
   }
-  if (q.includes('@')) matches.push(eq(profiles.email, q.trim().toLowerCase()));
   if (ids.length > 0) matches.push(inArray(profiles.id, ids));
-  return { where: or(...matches) ?? sql`false`, folded };
+  return { where: or(...matches) ?? sql`false`, folded: e164 ? '' : folded };
 }
 
 export type MemberRow = Awaited<ReturnType<typeof searchMembers>>['rows'][number];
@@ -169,7 +173,7 @@ export async function searchMembers(db: Db, input: MemberSearch & { tenantId: st
   const order = orderFor(sort, f.dir, folded);
   const condition = and(...where);
 
-  const [rows, [{ total }]] = await Promise.all([
+  const [rows, count] = await Promise.all([
     db
       .select(memberRowColumns)
       .from(profiles)
@@ -177,12 +181,45 @@ export async function searchMembers(db: Db, input: MemberSearch & { tenantId: st
       .orderBy(...order)
       .offset(f.skip)
       .limit(f.take),
-    db.select({ total: sql<number>`count(*)::int` }).from(profiles).where(condition),
+    cappedCount(db, condition),
   ]);
-  return { rows, total, skip: f.skip, take: f.take, sort, dir: f.dir ?? defaultDir(sort) } satisfies Page<unknown> & {
-    sort: string;
-    dir: string;
+  return {
+    rows,
+    total: count.total,
+    /** False above COUNT_CAP matches: `total` is then the planner's estimate ("≈ 9,400 people"). */
+    totalExact: count.exact,
+    skip: f.skip,
+    take: f.take,
+    sort,
+    dir: f.dir ?? defaultDir(sort),
   };
+}
+
+/**
+ * Counting is capped: an exact count of 200,000 rows costs more than the whole search. Up to COUNT_CAP matches
+ * the count is exact; beyond it the planner's estimate is used (never below the cap) and marked as an estimate.
+ */
+export const COUNT_CAP = 1_000;
+
+export async function cappedCount(db: Db, condition: SQL | undefined): Promise<{ total: number; exact: boolean }> {
+  const limited = db
+    .select({ one: sql`1` })
+    .from(profiles)
+    .where(condition)
+    .limit(COUNT_CAP + 1)
+    .as('limited');
+  // Serial on purpose: starting parallel workers for a count that stops at COUNT_CAP + 1 costs more than it saves.
+  const n = await db.transaction(async (tx) => {
+    await tx.execute(sql`set local max_parallel_workers_per_gather = 0`);
+    const [row] = await tx.select({ n: sql<number>`count(*)::int` }).from(limited);
+    return row?.n ?? 0;
+  });
+  if (n <= COUNT_CAP) return { total: n, exact: true };
+  const plan = await db.execute<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(
+    sql`explain (format json) ${db.select({ one: sql`1` }).from(profiles).where(condition)}`,
+  );
+  const estimate = Math.round(plan[0]?.['QUERY PLAN'][0].Plan['Plan Rows'] ?? 0);
+  return { total: Math.max(COUNT_CAP + 1, estimate), exact: false };
 }
 
 function defaultDir(sort: (typeof MEMBER_SORTS)[number]): 'asc' | 'desc' {
@@ -196,10 +233,15 @@ function orderFor(sort: (typeof MEMBER_SORTS)[number], dir: 'asc' | 'desc' | und
   switch (sort) {
     case 'relevance':
       return folded
-        ? [sql`word_similarity(${folded}, ${profiles.searchText}) desc`, asc(displayNameSql), asc(profiles.id)]
+        ? [
+            sql`word_similarity(${folded}, ${profiles.searchText}) desc`,
+            sql`${profiles.lastActivityAt} desc nulls last`,
+            asc(profiles.id),
+          ]
         : [desc(profiles.lastActivityAt), asc(profiles.id)];
     case 'name':
-      return [d === 'asc' ? asc(displayNameSql) : desc(displayNameSql), asc(profiles.id)];
+      // search_text begins with first and last name, folded: an indexed, accent-insensitive name order.
+      return [d === 'asc' ? asc(profiles.searchText) : desc(profiles.searchText), asc(profiles.id)];
     case 'lastActivityAt':
       return [by(profiles.lastActivityAt), asc(profiles.id)];
     case 'churnRiskScore':

@@ -130,3 +130,16 @@ async function deadLettersByReason(db: Db, tenantId: string) {
     .orderBy(sql`2 desc`);
 }
 
+
+/** Event types and sources among a tenant's open dead letters, for the filter menus. */
+export async function deadLetterFacets(db: Db, { tenantId }: { tenantId: string }) {
+  const rows = await db
+    .selectDistinct({ type: deadLetters.eventType, source: deadLetters.source })
+    .from(deadLetters)
+    .where(and(eq(deadLetters.tenantId, tenantId), isNull(deadLetters.resolvedAt)))
+    .limit(500);
+  return {
+    types: [...new Set(rows.map((r) => r.type))].sort(),
+    sources: [...new Set(rows.map((r) => r.source))].sort(),
+  };
+}

@@ -18,6 +18,9 @@ import { getProfile, resolveCustomer } from './profile';
 import { listActivities } from './timeline';
 import { churnDistribution, listChurnRisk } from './churn';
 import { getEventTrace } from './event-trace';
+import { getQueueHealth } from './queue-health';
+import { Queue } from 'bullmq';
+import { createRedis } from '@/server/queue/connection';
 
 let ctx: TestContext;
 const T1 = 'club-one';
@@ -163,7 +166,7 @@ describe('searchMembers', () => {
   });
 
   it('filters and sorts', async () => {
-    expect((await searchMembers(ctx.db, { tenantId: T1, tier: 'gold' })).rows.map((r) => r.id)).toEqual([ZANELE]);
+    expect((await searchMembers(ctx.db, { tenantId: T1, tier: 'Gold' })).rows.map((r) => r.id)).toEqual([ZANELE]);
     expect((await searchMembers(ctx.db, { tenantId: T1, churnLevel: 'MINIMAL' })).rows.map((r) => r.id)).toEqual([JOSE]);
     expect((await searchMembers(ctx.db, { tenantId: T1, consent: 'none' })).rows.map((r) => r.id)).toEqual([JOSE]);
     const byName = await searchMembers(ctx.db, { tenantId: T1, sort: 'name', dir: 'asc' });
@@ -228,7 +231,10 @@ describe('churn', () => {
     const { rows } = await listChurnRisk(ctx.db, { tenantId: T1, now });
     expect(rows.map((r) => r.id)).toEqual([ZANELE, JOSE]);
     expect(rows[0]!.change).toBe(42);
+    expect(rows[0]!.previousScore).toBe(30);
     expect(rows[0]!.factors.map((f) => f.name)).toEqual(['activityDecline', 'paymentIssues']);
+    const afterFirst = await listChurnRisk(ctx.db, { tenantId: T1, now, after: { score: 72, id: ZANELE } });
+    expect(afterFirst.rows.map((r) => r.id)).toEqual([JOSE]);
     const risen = await listChurnRisk(ctx.db, { tenantId: T1, now, risen: true });
     expect(risen.rows.map((r) => r.id)).toEqual([ZANELE]);
   });
@@ -251,5 +257,34 @@ describe('getEventTrace', () => {
     expect(trace?.profile?.id).toBe(ZANELE);
     expect(await getEventTrace(ctx.db, { tenantId: T1, eventId: 'evt-foreign' })).toBeNull();
     expect((await getEventTrace(ctx.db, { tenantId: T2, eventId: 'evt-foreign' }))?.deadLetter?.reason).toBe('invalid_payload');
+  });
+});
+
+describe('getQueueHealth', () => {
+  it('counts jobs, the oldest waiting age and this tenant’s throughput and dead letters', async () => {
+    const connection = createRedis({ url: ctx.redisUrl });
+    const inbound = new Queue('crm-events', { connection, prefix: ctx.prefix });
+    const outbound = new Queue('crm-outbound', { connection, prefix: ctx.prefix });
+    try {
+      await inbound.add('event', { id: 'x' }, { jobId: 'job-a', timestamp: Date.now() - 90_000 });
+      await inbound.add('event', { id: 'y' }, { jobId: 'job-b' });
+      const health = await getQueueHealth(ctx.db, { tenantId: T1, queues: { inbound, outbound }, now: new Date() });
+      expect(health.inbound.counts.waiting).toBe(2);
+      expect(health.inbound.oldestWaitingMs).toBeGreaterThanOrEqual(85_000);
+      expect(health.outbound.counts.waiting).toBe(0);
+      expect(health.perMinute).toHaveLength(61);
+      // Club one has no dead letters; club two's is not counted for it.
+      expect(health.deadLetters.open).toBe(0);
+      // The one processed event of club one (at `now`) lands in the last minute of its hour.
+      const atEvent = await getQueueHealth(ctx.db, { tenantId: T1, queues: { inbound, outbound }, now: new Date(now.getTime() + 1000) });
+      expect(atEvent.perMinute.reduce((n, m) => n + m.processed, 0)).toBe(1);
+      expect(atEvent.perMinute.at(-1)).toMatchObject({ processed: 1, failed: 0 });
+      const other = await getQueueHealth(ctx.db, { tenantId: T2, queues: { inbound, outbound } });
+      expect(other.deadLetters.byReason).toEqual([{ reason: 'invalid_payload', count: 1 }]);
+    } finally {
+      await inbound.close();
+      await outbound.close();
+      connection.disconnect();
+    }
   });
 });

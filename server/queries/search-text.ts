@@ -5,7 +5,7 @@
 export function foldSearchText(value: string): string {
   return value
     .normalize('NFD')
-    .replace(/\p{M}/gu, '')
+    .replace(/[\p{M}\p{Diacritic}]/gu, '')
     .toLowerCase()
     .replace(/\s+/g, ' ')
     .trim();

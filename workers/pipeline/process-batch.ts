@@ -24,10 +24,10 @@ import type { EventItem, ItemOutcome, PipelineItem } from './types';
 export async function processBatch(db: Database, items: PipelineItem[], now = new Date()): Promise<ItemOutcome[]> {
   return db.transaction(async (tx: Tx) => {
     const events = items.filter((i): i is EventItem => i.kind === 'event');
-    const tenants = await loadTenants(
-      tx,
-      events.map((i) => i.normalized.envelope.tenantId),
-    );
+    const tenants = await loadTenants(tx, [
+      ...events.map((i) => i.normalized.envelope.tenantId),
+      ...items.flatMap((i) => (i.kind === 'dead' && i.deadLetter.tenantId ? [i.deadLetter.tenantId] : [])),
+    ]);
     const started = performance.now();
     const state = new BatchState(tx);
     const prepared = new Map((await prefetch(tx, events, tenants, state)).map((p) => [p.item, p]));
@@ -40,7 +40,9 @@ export async function processBatch(db: Database, items: PipelineItem[], now = ne
     const applied: { item: EventItem; result: AppliedEvent }[] = [];
     for (const item of items) {
       if (item.kind === 'dead') {
-        await writeDeadLetter(tx, item.deadLetter);
+        // A tenant id that names no tenant is not an owner: such dead letters are for operators (CLI) only.
+        const tenantId = item.deadLetter.tenantId && tenants.has(item.deadLetter.tenantId) ? item.deadLetter.tenantId : null;
+        await writeDeadLetter(tx, { ...item.deadLetter, tenantId });
         outcomes.push({ status: 'DEAD_LETTERED', reason: item.deadLetter.reason });
         continue;
       }
