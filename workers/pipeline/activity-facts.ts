@@ -1,19 +1,9 @@
 import { sql } from 'drizzle-orm';
 import type { Tx } from '@/server/db/client';
+import { PASSIVE_ACTIVITY_TYPES as PASSIVE_TYPES } from '@/server/scoring/facts';
 
-/**
- * Activities that something else did to the person (a message sent to them, an invoice issued): they do not make
- * the person "last seen".
- */
-export const PASSIVE_ACTIVITY_TYPES = new Set([
-  'MESSAGE_SENT',
-  'MESSAGE_DELIVERED',
-  'MESSAGE_BOUNCED',
-  'CAMPAIGN_RECEIVED',
-  'INVOICE_SENT',
-  'MEMBER_DELETED',
-  'CONTACT_DELETED',
-]);
+/** Activities that something else did to the person (one list, shared with scoring): they are not "last seen". */
+export const PASSIVE_ACTIVITY_TYPES: ReadonlySet<string> = new Set(PASSIVE_TYPES);
 export const BOOKING_ACTIVITY_TYPES = new Set(['TEETIME_BOOKED', 'ROUND_PLAYED']);
 
 export interface ActivityDerived {
