@@ -93,13 +93,21 @@ export function scoringFactsQuery({ tenantId, profileIds, now }: LoadFactsInput)
         a.occurred_at <= ${at(WINDOW_DAYS.recent)}::timestamptz
           and a.occurred_at > ${at(WINDOW_DAYS.baselineEnd)}::timestamptz as in_baseline,
         coalesce(a.properties->>'bookingId', a.id::text) as booking_key
-      from activities a
-      where a.tenant_id = ${tenantId}
-        and a.profile_id = any(${ids}::uuid[])
-        and a.occurred_at > ${at(WINDOW_DAYS.scan)}::timestamptz
-        and a.occurred_at <= ${nowIso}::timestamptz
+      -- LATERAL per profile: the plan stays one index range scan per person even when the table's statistics
+      -- are stale (a backlog fills it faster than autovacuum analyses it).
+      from unnest(${ids}::uuid[]) as wanted(profile_id)
+      cross join lateral (
+        select x.id, x.profile_id, x.type, x.source, x.occurred_at, x.properties
+        from activities x
+        where x.tenant_id = ${tenantId}
+          and x.profile_id = wanted.profile_id
+          and x.occurred_at > ${at(WINDOW_DAYS.scan)}::timestamptz
+          and x.occurred_at <= ${nowIso}::timestamptz
+        offset 0 -- keeps the planner from flattening the LATERAL back into one big scan
+      ) a
     ),
-    agg as (
+    -- Materialised: computed once for the batch, not re-aggregated for every profile row it is joined to.
+    agg as materialized (
       select profile_id as scanned_profile_id,
         count(*) filter (where active and in30)::int as activity_30d,
         count(*) filter (where active and in90)::int as activity_90d,
@@ -142,7 +150,7 @@ export function scoringFactsQuery({ tenantId, profileIds, now }: LoadFactsInput)
       from acts
       group by profile_id
     ),
-    later_payments as (
+    later_payments as materialized (
       -- Payments recorded after now are not part of the lifetime value as of now.
       select profile_id,
         sum(case when jsonb_typeof(properties->'amount') = 'number' then (properties->>'amount')::numeric else 0 end)
