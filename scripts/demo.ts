@@ -31,7 +31,7 @@ const ACTOR = { id: 'demo-seed', label: 'npm run demo' };
 const LOGINS: Array<{ email: string; role: Role; name: string; can: string }> = [
   { email: 'staff@demo.club', role: 'staff', name: 'Demo Front Desk', can: 'members, timelines, churn risk, segments (read)' },
   { email: 'marketing@demo.club', role: 'marketing', name: 'Demo Marketing', can: '+ build and export segments, resolve duplicates' },
-  { email: 'admin@demo.club', role: 'admin', name: 'Demo Admin', can: '+ queue health, dead letters, users, API keys, audit' },
+  { email: 'admin@demo.club', role: 'admin', name: 'Demo Admin', can: '+ dead-letter retry, users, API keys, audit' },
 ];
 /** What `next build` reads: when none of it changed since the last build, the build is skipped. */
 const WEB_SOURCES = ['app', 'components', 'server', 'lib', 'public', 'styles', 'proxy.ts', 'middleware.ts', 'next.config.mjs', 'postcss.config.mjs', 'tsconfig.json', 'package-lock.json', '.env.local'];
