@@ -21,6 +21,10 @@ test('marketing ranks churn risk, exports CSV, sees no retry control and no sett
   await page.goto('/queue');
   await expect(page.getByRole('button', { name: /^retry/i })).toHaveCount(0);
 
+  // Settings is admin-only: typed into the address bar, it answers a real 403.
+  const settings = await page.goto('/settings');
+  expect(settings?.status()).toBe(403);
+
   await page.goto('/members');
   await signOut(page);
 });

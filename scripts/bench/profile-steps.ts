@@ -1,10 +1,11 @@
-/** Where the pipeline spends its time: average step durations from the sync log of a small in-process run. */
-import { Queue } from 'bullmq';
+/**
+ * Where the pipeline spends its time: average step durations from the sync log of a small in-process run.
+ *   npx tsx scripts/bench/profile-steps.ts [events]   (CONCURRENCY, LANES, BATCH override the worker settings)
+ */
 import { sql } from 'drizzle-orm';
 import { generateDemo, toPublishable } from '@/server/demo/generate';
 import { createPublisher } from '@/server/events/publisher';
 import { logger } from '@/server/logger';
-import { createRedis, INBOUND_QUEUE } from '@/server/queue/connection';
 import { startConsumer } from '@/workers/consumer';
 import { BENCH_TENANT, freshBenchEnv, waitUntil } from './setup';
 
@@ -29,6 +30,5 @@ console.table(rows);
 const [b] = await benchEnv.db.execute(sql`select round(avg(jsonb_array_length(steps))) as steps from sync_log`);
 console.log(b);
 await consumer.close();
-void Queue; void createRedis; void INBOUND_QUEUE;
 await benchEnv.drop();
 process.exit(0);
