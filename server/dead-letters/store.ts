@@ -125,15 +125,6 @@ export async function listDeadLetters(
   return { rows, total };
 }
 
-export async function getDeadLetter(db: Db, params: { tenantId: string; eventId: string }) {
-  const [row] = await db
-    .select()
-    .from(deadLetters)
-    .where(and(eq(deadLetters.tenantId, params.tenantId), eq(deadLetters.eventId, params.eventId)))
-    .limit(1);
-  return row ?? null;
-}
-
 export interface RetryResult {
   requeued: number;
   alreadyProcessed: number;
