@@ -22,17 +22,18 @@ export function ChurnTable({
   now: Date;
 }) {
   const sortProps = { pathname: '/churn-risk', params, sort, dir };
+  // Seven columns with badges and the "why" lines: below ~1000 px the table scrolls sideways instead of clipping.
   return (
     <div className={table.wrap}>
-      <table className={table.table}>
+      <table className={`${table.table} min-w-[1000px]`}>
         <colgroup>
-          <col className="w-[18%]" />
-          <col className="w-[34%]" />
-          <col className="w-[11%]" />
-          <col className="w-[9%]" />
+          <col className="w-[17%]" />
+          <col className="w-[31%]" />
+          <col className="w-[10%]" />
+          <col className="w-[8%]" />
           <col className="w-[9%]" />
           <col className="w-[7%]" />
-          <col className="w-[12%]" />
+          <col className="w-[18%]" />
         </colgroup>
         <thead className={table.thead}>
           <tr>
