@@ -1,4 +1,5 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { foldEmail } from '@/server/identity/normalize';
 import type { Db } from '@/server/db/client';
 import { staffMemberships, staffUsers, tenants, type Role } from '@/server/db/schema';
 import { permissionsForRole, type Permission } from './permissions';
@@ -32,10 +33,6 @@ export interface StaffAccount {
   passwordHash: string | null;
 }
 
-export function normaliseEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
-
 /** An enabled staff account by email (case-insensitive), or null. Disabled accounts are treated as missing. */
 export async function findStaffAccountByEmail(db: Db, email: string): Promise<StaffAccount | null> {
   const [row] = await db
@@ -46,7 +43,7 @@ export async function findStaffAccountByEmail(db: Db, email: string): Promise<St
       passwordHash: staffUsers.passwordHash,
     })
     .from(staffUsers)
-    .where(and(sql`lower(${staffUsers.email}) = ${normaliseEmail(email)}`, isNull(staffUsers.disabledAt)))
+    .where(and(sql`lower(${staffUsers.email}) = ${foldEmail(email)}`, isNull(staffUsers.disabledAt)))
     .limit(1);
   return row ?? null;
 }

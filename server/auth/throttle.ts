@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
-import { normaliseEmail } from './staff-access';
+import { foldEmail } from '@/server/identity/normalize';
 
 export interface SignInThrottleOptions {
   redis: Redis;
@@ -24,7 +24,7 @@ export interface SignInThrottle {
 
 /** Redis keys hold a hash of the address, never the address itself. */
 function accountKey(email: string): string {
-  return createHash('sha256').update(normaliseEmail(email)).digest('hex').slice(0, 32);
+  return createHash('sha256').update(foldEmail(email)).digest('hex').slice(0, 32);
 }
 
 /**

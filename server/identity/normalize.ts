@@ -82,8 +82,16 @@ const PLACEHOLDER_ADDRESSES = new Set([
   'email@email.com',
 ]);
 
+/**
+ * How an email is compared everywhere (identities, staff sign-in, list imports, look-ups): trimmed, lower-case.
+ * Identities also NFC-normalise first; for the ASCII addresses people type that changes nothing.
+ */
+export function foldEmail(value: string): string {
+  return value.trim().toLowerCase();
+}
+
 function checkEmail(raw: string): Checked {
-  const value = raw.normalize('NFC').trim().toLowerCase();
+  const value = foldEmail(raw.normalize('NFC'));
   if (isJunkToken(value)) return { warning: 'junk_email_dropped' };
   if (value.length > MAX_VALUE_LENGTH || !EMAIL_PATTERN.test(value)) return { warning: 'invalid_email_dropped' };
   const at = value.lastIndexOf('@');

@@ -1,4 +1,5 @@
 import { aliasedTable, and, asc, desc, eq, gte, inArray, or, sql } from 'drizzle-orm';
+import { foldEmail } from '@/server/identity/normalize';
 import type { Db } from '@/server/db/client';
 import {
   duplicateCandidates,
@@ -217,7 +218,7 @@ export async function resolveCustomer(db: Db, input: ResolveInput): Promise<Cust
   const { tenantId } = input;
   const candidates: { kind: 'authUserId' | 'email' | 'phone'; value: string }[] = [];
   if (input.authUserId?.trim()) candidates.push({ kind: 'authUserId', value: input.authUserId.trim() });
-  if (input.email?.trim()) candidates.push({ kind: 'email', value: input.email.trim().toLowerCase() });
+  if (input.email?.trim()) candidates.push({ kind: 'email', value: foldEmail(input.email) });
   if (input.phone?.trim()) {
     const [tenant] = await db.select({ country: tenants.country }).from(tenants).where(eq(tenants.id, tenantId));
     const e164 = normalizePhone(input.phone, tenant?.country ?? 'ZA');
@@ -243,7 +244,7 @@ export async function resolveCustomer(db: Db, input: ResolveInput): Promise<Cust
       .where(
         and(
           eq(profiles.tenantId, tenantId),
-          eq(profiles.email, input.email.trim().toLowerCase()),
+          eq(profiles.email, foldEmail(input.email)),
           inArray(profiles.status, ['ACTIVE', 'INACTIVE']),
         ),
       )

@@ -1,4 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
+import { foldEmail } from '@/server/identity/normalize';
 import { z } from 'zod';
 import type { Db } from '../db/client';
 import { segments } from '../db/schema';
@@ -89,9 +90,6 @@ const headerKey = (cell: string) => cell.toLowerCase().replace(/[^a-z0-9]/g, '')
 const looksLikeEmail = (v: string) => /^[^\s@]+@[^\s@]+$/.test(v);
 const looksLikeMemberId = (v: string) => /^\d{1,18}$/.test(v);
 
-export function normaliseEmail(value: string): string {
-  return value.trim().toLowerCase();
-}
 
 /** Member ids are numbers in SCL: "000123" and "123" are the same member. */
 export function normaliseMemberId(value: string): string {
@@ -135,7 +133,7 @@ export function readImportCsv(csvText: string): ImportCandidate[] {
       candidates.push({
         row,
         value,
-        email: looksLikeMemberId(value) ? null : normaliseEmail(value),
+        email: looksLikeMemberId(value) ? null : foldEmail(value),
         memberId: looksLikeMemberId(value) ? normaliseMemberId(value) : null,
       });
       return;
@@ -145,7 +143,7 @@ export function readImportCsv(csvText: string): ImportCandidate[] {
     candidates.push({
       row,
       value: [memberId, email].filter(Boolean).join(' / '),
-      email: email ? normaliseEmail(email) : null,
+      email: email ? foldEmail(email) : null,
       memberId: looksLikeMemberId(memberId) ? normaliseMemberId(memberId) : null,
     });
   });
