@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { crmEventSchema } from '../envelope';
 import type { EventDefinition } from '../types';
+import { runEffects } from './test-support';
 import {
   campaignSent,
   contactCreated,
@@ -17,16 +17,7 @@ import {
 const ENVELOPE_TIME = '2025-12-05T08:00:00+02:00';
 
 function run<S extends z.ZodType>(definition: EventDefinition<S>, payload: Record<string, unknown>) {
-  const event = crmEventSchema.parse({
-    id: 'evt_test',
-    type: definition.type,
-    version: '1.0',
-    timestamp: ENVELOPE_TIME,
-    tenantId: 'fixture-club',
-    source: 'messaging',
-    payload,
-  });
-  return definition.effects({ event, payload: definition.payload.parse(payload) });
+  return runEffects(definition, payload, { source: 'messaging', timestamp: ENVELOPE_TIME });
 }
 
 describe('Messaging contacts', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { crmEventSchema } from '../envelope';
 import type { EventDefinition } from '../types';
+import { runEffects } from './test-support';
 import {
   invoiceSent,
   memberCreated,
@@ -19,16 +19,7 @@ import { formatMoney } from './shared';
 const ENVELOPE_TIME = '2025-12-01T10:00:00Z';
 
 function run<S extends z.ZodType>(definition: EventDefinition<S>, payload: Record<string, unknown>) {
-  const event = crmEventSchema.parse({
-    id: 'evt_test',
-    type: definition.type,
-    version: '1.0',
-    timestamp: ENVELOPE_TIME,
-    tenantId: 'fixture-club',
-    source: 'scl',
-    payload,
-  });
-  return definition.effects({ event, payload: definition.payload.parse(payload) });
+  return runEffects(definition, payload, { source: 'scl', timestamp: ENVELOPE_TIME });
 }
 
 const member = {

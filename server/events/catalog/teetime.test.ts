@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { crmEventSchema } from '../envelope';
 import type { EventDefinition } from '../types';
+import { runEffects } from './test-support';
 import {
   bookingCancelled,
   bookingCompleted,
@@ -17,16 +17,7 @@ import {
 const ENVELOPE_TIME = '2025-12-09T15:02:00Z';
 
 function run<S extends z.ZodType>(definition: EventDefinition<S>, payload: Record<string, unknown>) {
-  const event = crmEventSchema.parse({
-    id: 'evt_test',
-    type: definition.type,
-    version: '1.0',
-    timestamp: ENVELOPE_TIME,
-    tenantId: 'fixture-club',
-    source: 'teetime',
-    payload,
-  });
-  return definition.effects({ event, payload: definition.payload.parse(payload) });
+  return runEffects(definition, payload, { source: 'teetime', timestamp: ENVELOPE_TIME });
 }
 
 describe('teetime.player.created', () => {
