@@ -27,7 +27,9 @@ const rows = await benchEnv.db.execute(sql`
   select regexp_replace(s->>'step', ' \\(batch of \\d+\\)', '') as step, round(avg((s->>'ms')::numeric), 2) as avg_ms, count(*)::int as n
   from sync_log, jsonb_array_elements(steps) s group by 1 order by 2 desc`);
 console.table(rows);
-const [b] = await benchEnv.db.execute(sql`select round(avg(jsonb_array_length(steps))) as steps from sync_log`);
+const [b] = await benchEnv.db.execute(sql`
+  select round(avg(substring(s->>'step' from 'batch of (\\d+)')::int), 1) as avg_batch_size_per_event
+  from sync_log, jsonb_array_elements(steps) s where s->>'step' like 'prefetch%'`);
 console.log(b);
 await consumer.close();
 await benchEnv.drop();

@@ -103,7 +103,12 @@ export async function applyEvent(
   const at = new Date(envelope.timestamp);
   const known = prepared.knownProfileId ? state.get(prepared.knownProfileId) : undefined;
   let resolution: Resolution;
-  if (known && (known.status === 'ACTIVE' || known.status === 'INACTIVE')) {
+  if (prepared.resolution) {
+    const { profileId, created, addedIdentifiers } = prepared.resolution;
+    resolution = { profileId, created, merges: [], duplicateCandidateIds: [], addedIdentifiers, createdProfileIds: created ? [profileId] : [] };
+    state.addIdentities(profileId, addedIdentifiers);
+    for (const i of identifiers) state.resolvedKeys.add(identifierKey(i));
+  } else if (known && (known.status === 'ACTIVE' || known.status === 'INACTIVE')) {
     resolution = { profileId: known.id, created: false, merges: [], duplicateCandidateIds: [], addedIdentifiers: [], createdProfileIds: [] };
   } else {
     // Resolution reads and writes the rows of the profiles that own these identifiers: if any could be one this

@@ -62,6 +62,19 @@ export class BatchState {
     for (const row of rows) this.rows.set(row.id, row);
   }
 
+  /** Profiles this batch just inserted: held (they are ours until commit) with no identifiers yet. */
+  adoptCreated(rows: Profile[]): void {
+    for (const row of rows) {
+      this.rows.set(row.id, row);
+      this.identities.set(row.id, []);
+    }
+  }
+
+  /** Identifiers batch resolution attached to a held profile, as its event is applied (see resolveInBatch). */
+  addIdentities(id: string, identifiers: { kind: IdentityKind; value: string }[]): void {
+    this.identities.get(id)?.push(...identifiers.map((i) => ({ kind: i.kind, value: i.value, unlinkedAt: null })));
+  }
+
   get(id: string): Profile | undefined {
     return this.rows.get(id);
   }
@@ -90,6 +103,11 @@ export class BatchState {
       .where(inArray(profileIdentities.profileId, missing));
     for (const id of missing) this.identities.set(id, []);
     for (const { profileId, ...row } of rows) this.identities.get(profileId)!.push(row);
+  }
+
+  /** Identifiers of a profile loaded with loadIdentities (empty if not loaded). */
+  heldIdentities(id: string): IdentityRow[] {
+    return this.identities.get(id) ?? [];
   }
 
   async identitiesOf(id: string): Promise<IdentityRow[]> {

@@ -4,6 +4,7 @@ import type { Tenant } from '@/server/db/schema';
 import type { IdentityHints } from '@/server/events/envelope';
 import { identifierKey, normalizeIdentifiers, type Identifier } from '@/server/identity/normalize';
 import type { BatchState } from './batch-state';
+import type { BatchResolution } from './batch-resolution';
 import type { EventItem } from './types';
 
 export interface Prepared {
@@ -20,6 +21,10 @@ export interface Prepared {
   knownProfileId: string | null;
   /** Some identifier of the event already had an owner when the batch started. */
   anyKnown: boolean;
+  /** identifierKey → owning profile (and its status) when the batch started, for the identifiers that had one. */
+  owners: Map<string, { profileId: string; status: string }>;
+  /** Set when the batch resolved the event's identity in memory (resolveInBatch); otherwise resolveProfile does. */
+  resolution?: BatchResolution;
 }
 
 /**
@@ -48,7 +53,7 @@ export async function prefetch(
         warnings.push(...n.warnings);
       }
     }
-    return { item, identifiers, warnings, duplicate, knownProfileId: null, anyKnown: false };
+    return { item, identifiers, warnings, duplicate, knownProfileId: null, anyKnown: false, owners: new Map() };
   });
 
   const claims = prepared.filter((p) => !p.duplicate);
@@ -98,6 +103,10 @@ export async function prefetch(
       const tenantId = p.item.normalized.envelope.tenantId;
       const found = p.identifiers.map((i) => byKey.get(`${tenantId}|${identifierKey(i)}`));
       p.anyKnown = found.some(Boolean);
+      p.identifiers.forEach((i, n) => {
+        const o = found[n];
+        if (o) p.owners.set(identifierKey(i), { profileId: o.profile_id, status: o.status });
+      });
       if (found.some((o) => !o || (o.status !== 'ACTIVE' && o.status !== 'INACTIVE'))) continue;
       const ids = new Set(found.map((o) => o!.profile_id));
       if (ids.size === 1) p.knownProfileId = [...ids][0];

@@ -8,6 +8,7 @@ import { updateMemberships } from '@/server/segments/membership';
 import { SCORE_FIELDS } from './after-rescore';
 import { applyEvent, type AppliedEvent } from './apply-event';
 import { BatchState } from './batch-state';
+import { resolveInBatch } from './batch-resolution';
 import { prefetch } from './prefetch';
 import { markSucceeded, type Success } from './sync-log';
 import { loadTenants } from './tenant-cache';
@@ -31,9 +32,7 @@ export async function processBatch(db: Database, items: PipelineItem[], now = ne
     const started = performance.now();
     const state = new BatchState(tx);
     const prepared = new Map((await prefetch(tx, events, tenants, state)).map((p) => [p.item, p]));
-    const known = [...prepared.values()].flatMap((p) => (p.knownProfileId ? [p.knownProfileId] : []));
-    await state.load(known);
-    await state.loadIdentities(known);
+    await resolveInBatch(tx, [...prepared.values()], tenants, state);
     const prefetchMs = Math.round((performance.now() - started) * 100) / 100;
 
     const outcomes: (ItemOutcome | null)[] = [];

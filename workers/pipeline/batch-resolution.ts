@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import type { Tx } from '@/server/db/client';
+import { profileIdentities, profiles, type Tenant } from '@/server/db/schema';
+import { lockIdentifiers } from '@/server/identity/locks';
+import { dedupeIdentifiers, identifierKey, type Identifier } from '@/server/identity/normalize';
+import { isStrongKind, planResolution, type CandidateProfile } from '@/server/identity/plan';
+import type { BatchState } from './batch-state';
+import type { Prepared } from './prefetch';
+
+/** What the batch decided for one event: the answer resolveProfile would have given at that point of the batch. */
+export interface BatchResolution {
+  profileId: string;
+  /** This event created the profile (the person's first event). */
+  created: boolean;
+  /** The identifiers this event attached to the profile. */
+  addedIdentifiers: Identifier[];
+}
+
+/** Groups of events that share an identifier or an owning profile (union-find over string keys). */
+class Groups {
+  private readonly parent = new Map<string, string>();
+
+  find(key: string): string {
+    let root = key;
+    while (this.parent.has(root) && this.parent.get(root) !== root) root = this.parent.get(root)!;
+    this.parent.set(key, root);
+    return root;
+  }
+
+  union(keys: string[]): void {
+    const [first, ...rest] = keys.map((k) => this.find(k));
+    for (const r of rest) if (r !== first) this.parent.set(r, first);
+  }
+}
+
+const isLive = (status: string) => status === 'ACTIVE' || status === 'INACTIVE';
+
+/**
+ * Identity resolution for the whole batch at once, for the common cases of a backlog: a person seen for the first
+ * time, and a known person showing up with a new identifier (a TeeTime player id next to a known email). Resolving
+ * those one by one costs ~6 round trips each; here the batch pays a few statements in all.
+ *
+ * Events are grouped by shared identifiers and owning profiles. A group qualifies when every owner is a live
+ * profile and no event of it erases or unlinks. Its unowned identifiers are advisory-locked in one statement (the
+ * locks resolveProfile takes, so a concurrent batch seeing the same new person waits, then finds it) and checked
+ * again; the owners are row-locked with the batch's other profiles. Then each event is planned in batch order with
+ * the same pure `planResolution` resolveProfile uses, against the group's profiles as the batch changes them. A group
+ * where some plan merges, records a duplicate or needs a second profile is left entirely to resolveProfile, as is
+ * everything these checks reject, so the outcome never differs from resolving event by event.
+ *
+ * Also locks and loads every profile the fast path needs (the batch's `knownProfileId`s).
+ */
+export async function resolveInBatch(
+  tx: Tx,
+  prepared: Prepared[],
+  tenants: Map<string, Tenant>,
+  state: BatchState,
+): Promise<void> {
+  const known = prepared.flatMap((p) => (p.knownProfileId ? [p.knownProfileId] : []));
+  const tenantOf = (p: Prepared) => p.item.normalized.envelope.tenantId;
+  const keyOf = (p: Prepared, i: Identifier) => `${tenantOf(p)}|${identifierKey(i)}`;
+  const candidates = prepared.filter(
+    (p) => !p.duplicate && p.identifiers.length > 0 && tenants.has(tenantOf(p)) && !p.item.normalized.definition.personless,
+  );
+
+  const groups = new Groups();
+  for (const p of candidates) {
+    groups.union([...p.identifiers.map((i) => keyOf(p, i)), ...[...p.owners.values()].map((o) => `profile|${o.profileId}`)]);
+  }
+  const byGroup = new Map<string, Prepared[]>();
+  for (const p of candidates) {
+    const root = groups.find(keyOf(p, p.identifiers[0]));
+    byGroup.set(root, [...(byGroup.get(root) ?? []), p]);
+  }
+  const qualifies = (p: Prepared) =>
+    !p.item.normalized.effects.erase &&
+    !p.item.normalized.effects.unlinkMessagingContact &&
+    [...p.owners.values()].every((o) => isLive(o.status));
+  let eligible = [...byGroup.values()].filter((events) => events.some((p) => !p.knownProfileId) && events.every(qualifies));
+
+  // Lock the unowned identifiers, then see whether someone claimed one since the prefetch read.
+  const unowned = new Map<string, Identifier[]>();
+  for (const p of eligible.flat()) {
+    const fresh = p.identifiers.filter((i) => !p.owners.has(identifierKey(i)));
+    if (fresh.length) unowned.set(tenantOf(p), [...(unowned.get(tenantOf(p)) ?? []), ...fresh]);
+  }
+  for (const [tenantId, identifiers] of unowned) await lockIdentifiers(tx, tenantId, identifiers);
+  const wanted = [...unowned].flatMap(([tenantId, ids]) => ids.map((i) => ({ tenant_id: tenantId, kind: i.kind, value: i.value })));
+  if (wanted.length) {
+    const claimed = await tx.execute<{ tenant_id: string; kind: string; value: string }>(sql`
+      select i.tenant_id, i.kind, i.value
+      from jsonb_to_recordset(${JSON.stringify(wanted)}::jsonb) as w(tenant_id text, kind text, value text)
+      join profile_identities i on i.tenant_id = w.tenant_id and i.kind = w.kind and i.value = w.value`);
+    const taken = new Set(claimed.map((o) => `${o.tenant_id}|${identifierKey({ kind: o.kind as Identifier['kind'], value: o.value })}`));
+    if (taken.size) eligible = eligible.filter((events) => !events.some((p) => p.identifiers.some((i) => taken.has(keyOf(p, i)))));
+  }
+
+  // Row-lock every profile the batch will use without resolveProfile, in one statement.
+  const owners = eligible.flat().flatMap((p) => [...p.owners.values()].map((o) => o.profileId));
+  await state.load([...known, ...owners]);
+  await state.loadIdentities([...known, ...owners]);
+
+  const now = new Date();
+  const created: { id: string; tenantId: string }[] = [];
+  const attached: (typeof profileIdentities.$inferInsert)[] = [];
+  for (const events of eligible) {
+    const plan = planGroup(events, state, now);
+    if (!plan) continue;
+    for (const [p, resolution] of plan) {
+      p.resolution = resolution;
+      if (resolution.created) created.push({ id: resolution.profileId, tenantId: tenantOf(p) });
+      for (const i of resolution.addedIdentifiers) {
+        attached.push({ tenantId: tenantOf(p), profileId: resolution.profileId, kind: i.kind, value: i.value, confidence: i.confidence, source: p.item.normalized.envelope.source });
+      }
+    }
+  }
+  if (created.length) {
+    state.adoptCreated(await tx.insert(profiles).values(created.map((p) => ({ ...p, createdAt: now, updatedAt: now }))).returning());
+  }
+  if (attached.length) {
+    const inserted = await tx.insert(profileIdentities).values(attached).onConflictDoNothing().returning({ id: profileIdentities.id });
+    // Cannot happen while the advisory locks hold; if it does, the batch runs again and sees the owner.
+    if (inserted.length !== attached.length) throw new Error('A new identifier was claimed by another transaction during resolution; retry');
+  }
+}
+
+/**
+ * Replays resolveProfile's plan for each event of one group in batch order. Returns null when some event needs
+ * more than creating one profile or adding identifiers to one, or when an owner is no longer live under its lock.
+ */
+function planGroup(events: Prepared[], state: BatchState, now: Date): Map<Prepared, BatchResolution> | null {
+  const owners = new Map<string, string>();
+  const candidates = new Map<string, CandidateProfile>();
+  for (const p of events) {
+    for (const [key, o] of p.owners) {
+      const row = state.get(o.profileId);
+      if (!row || !isLive(row.status)) return null;
+      owners.set(key, o.profileId);
+      if (candidates.has(row.id)) continue;
+      const strong: CandidateProfile['strong'] = {};
+      for (const i of state.heldIdentities(row.id)) {
+        if (isStrongKind(i.kind) && !i.unlinkedAt) (strong[i.kind] ??= []).push(i.value);
+      }
+      candidates.set(row.id, { id: row.id, createdAt: row.createdAt, status: row.status, strong });
+    }
+  }
+  const result = new Map<Prepared, BatchResolution>();
+  for (const p of events) {
+    if (p.knownProfileId) continue; // the fast path: nothing to resolve
+    const plan = planResolution(dedupeIdentifiers(p.identifiers), owners, candidates);
+    if (plan.mergeLoserIds.length > 0 || plan.duplicates.length > 0 || plan.createCount > 1) return null;
+    let profileId: string;
+    if ('created' in plan.target) {
+      profileId = randomUUID();
+      candidates.set(profileId, { id: profileId, createdAt: now, status: 'ACTIVE', strong: {} });
+    } else {
+      profileId = plan.target.existing;
+    }
+    const candidate = candidates.get(profileId)!;
+    const added = plan.attach.map(({ identifier }) => identifier);
+    for (const identifier of added) {
+      owners.set(identifierKey(identifier), profileId);
+      if (isStrongKind(identifier.kind)) (candidate.strong[identifier.kind] ??= []).push(identifier.value);
+    }
+    result.set(p, { profileId, created: 'created' in plan.target, addedIdentifiers: added });
+  }
+  return result;
+}
