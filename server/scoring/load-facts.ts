@@ -18,6 +18,19 @@ export interface LoadFactsInput {
   profileIds: string[];
   /** The instant the facts are seen from: activities after it do not exist yet. */
   now: Date;
+  /**
+   * The profile columns scoring reads, when the caller holds newer values than the table (the pipeline scores
+   * before it writes its batch back). Without it they are read from profiles.
+   */
+  held?: HeldProfileValues[];
+}
+
+export interface HeldProfileValues {
+  id: string;
+  lifetimeValue: number;
+  lastBookingAt: Date | null;
+  lastEmailOpenAt: Date | null;
+  lastEmailClickAt: Date | null;
 }
 
 /** Epoch milliseconds of a timestamptz (the driver hands timestamps to raw SQL as strings). */
@@ -75,12 +88,24 @@ export async function loadScoringFacts(db: Db, input: LoadFactsInput): Promise<M
 }
 
 /** The one statement behind loadScoringFacts (exported so a test can EXPLAIN it). */
-export function scoringFactsQuery({ tenantId, profileIds, now }: LoadFactsInput): SQL {
+export function scoringFactsQuery({ tenantId, profileIds, now, held }: LoadFactsInput): SQL {
   const at = (days: number) => new Date(now.getTime() - days * DAY_MS).toISOString();
   const ids = sql.param(profileIds);
   const nowIso = now.toISOString();
   const golf = sql.param([...GOLF_ACTIVITY_TYPES]);
   const email = sql.param([...EMAIL_ENGAGEMENT_TYPES]);
+  const heldRows = held?.map((h) => ({
+    id: h.id,
+    lifetime_value: h.lifetimeValue,
+    last_booking_at: h.lastBookingAt,
+    last_email_open_at: h.lastEmailOpenAt,
+    last_email_click_at: h.lastEmailClickAt,
+  }));
+  const profileSource = heldRows
+    ? sql`jsonb_to_recordset(${JSON.stringify(heldRows)}::jsonb)
+        as p(id uuid, lifetime_value bigint, last_booking_at timestamptz, last_email_open_at timestamptz, last_email_click_at timestamptz)`
+    : sql`profiles p`;
+  const profileFilter = heldRows ? sql`` : sql`where p.tenant_id = ${tenantId} and p.id = any(${ids}::uuid[])`;
 
   return sql`
     with acts as (
@@ -166,10 +191,10 @@ export function scoringFactsQuery({ tenantId, profileIds, now }: LoadFactsInput)
       ${ms(sql`(select max(t) from (values (p.last_email_open_at), (p.last_email_click_at)) v(t)
               where t <= ${nowIso}::timestamptz)`)} as profile_last_email_at,
       agg.*
-    from profiles p
+    from ${profileSource}
     left join agg on agg.scanned_profile_id = p.id
     left join later_payments lp on lp.profile_id = p.id
-    where p.tenant_id = ${tenantId} and p.id = any(${ids}::uuid[])`;
+    ${profileFilter}`;
 }
 
 const date = (value: Millis) => (value === null ? null : new Date(value));

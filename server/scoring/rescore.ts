@@ -5,6 +5,7 @@ import type { OutboundType } from '@/server/outbound/catalog';
 import { writeOutbox, type OutboundDraft } from '@/server/outbound/outbox';
 import { scoreChurn } from './churn';
 import { scoreEngagement } from './engagement';
+import type { ScoringFacts } from './facts';
 import { loadScoringFacts } from './load-facts';
 
 /** crm.churn.risk.high fires when the churn score reaches this from below. */
@@ -48,7 +49,7 @@ export interface ScoreChange {
   changes: Partial<ScoreFieldValues>;
 }
 
-interface CurrentScores extends Record<string, unknown> {
+export interface CurrentScores extends Record<string, unknown> {
   id: string;
   engagement_score: number | null;
   engagement_level: EngagementLevel | null;
@@ -69,10 +70,9 @@ interface CurrentScores extends Record<string, unknown> {
  *   and emits none (there was no level to change from).
  */
 export async function rescoreProfiles(tx: Db, input: RescoreInput): Promise<Map<string, ScoreChange>> {
-  const { tenantId, now, correlationId } = input;
-  const changes = new Map<string, ScoreChange>();
+  const { tenantId, now } = input;
   const profileIds = [...new Set(input.profileIds)];
-  if (profileIds.length === 0) return changes;
+  if (profileIds.length === 0) return new Map();
 
   // Lock in id order so concurrent rescorers (pipeline, sweep) queue up instead of deadlocking; NO KEY UPDATE
   // still lets activities referencing these profiles be inserted meanwhile.
@@ -84,11 +84,29 @@ export async function rescoreProfiles(tx: Db, input: RescoreInput): Promise<Map<
       and coalesce(churn_risk_score_at, engagement_score_at, '-infinity') <= ${now.toISOString()}::timestamptz
     order by id
     for no key update`);
-  if (current.length === 0) return changes;
+  if (current.length === 0) return new Map();
 
   const facts = await loadScoringFacts(tx, { tenantId, profileIds: current.map((c) => c.id), now });
+  const { changes, updates, history, outbound } = scoreRows(current, facts, input);
+  await writeScores(tx, { tenantId, now, updates });
+  await writeScoreHistory(tx, { tenantId, now, history });
+  for (let i = 0; i < outbound.length; i += OUTBOX_CHUNK) await writeOutbox(tx, outbound.slice(i, i + OUTBOX_CHUNK));
+  return changes;
+}
+
+/**
+ * Scores profiles from their facts (pure): the score columns to write, the history rows and outbound events for
+ * scores that changed, and the changes themselves. Rows are the profiles' current score columns.
+ */
+export function scoreRows(
+  current: CurrentScores[],
+  facts: Map<string, ScoringFacts>,
+  input: Omit<RescoreInput, 'profileIds'>,
+): { changes: Map<string, ScoreChange>; updates: ProfileScoreUpdate[]; history: ScoreHistoryRow[]; outbound: OutboundDraft<OutboundType>[] } {
+  const { tenantId, now, correlationId } = input;
+  const changes = new Map<string, ScoreChange>();
   const updates: ProfileScoreUpdate[] = [];
-  const history: HistoryRow[] = [];
+  const history: ScoreHistoryRow[] = [];
   const outbound: OutboundDraft<OutboundType>[] = [];
 
   for (const row of current) {
@@ -126,10 +144,7 @@ export async function rescoreProfiles(tx: Db, input: RescoreInput): Promise<Map<
     outbound.push(...outboundFor(change, { tenantId, correlationId, emitProfileUpdated: input.emitProfileUpdated }));
   }
 
-  await writeScores(tx, { tenantId, now, updates });
-  await writeHistory(tx, { tenantId, now, history });
-  for (let i = 0; i < outbound.length; i += OUTBOX_CHUNK) await writeOutbox(tx, outbound.slice(i, i + OUTBOX_CHUNK));
-  return changes;
+  return { changes, updates, history, outbound };
 }
 
 function changedFields(
@@ -199,7 +214,7 @@ function outboundFor(
   return drafts;
 }
 
-interface ProfileScoreUpdate {
+export interface ProfileScoreUpdate {
   id: string;
   engagement_score: number;
   engagement_level: EngagementLevel;
@@ -234,7 +249,7 @@ async function writeScores(tx: Db, args: { tenantId: string; now: Date; updates:
     where p.tenant_id = ${args.tenantId} and p.id = v.id`);
 }
 
-interface HistoryRow {
+export interface ScoreHistoryRow {
   profile_id: string;
   kind: 'ENGAGEMENT' | 'CHURN';
   score: number;
@@ -242,7 +257,8 @@ interface HistoryRow {
   factors: ScoreFactor[];
 }
 
-async function writeHistory(tx: Db, args: { tenantId: string; now: Date; history: HistoryRow[] }) {
+/** The profile_scores history rows of one rescore, in one INSERT. */
+export async function writeScoreHistory(tx: Db, args: { tenantId: string; now: Date; history: ScoreHistoryRow[] }) {
   if (args.history.length === 0) return;
   await tx.execute(sql`
     insert into profile_scores (tenant_id, profile_id, kind, score, level, factors, scored_at)

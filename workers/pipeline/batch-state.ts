@@ -9,25 +9,9 @@ export interface IdentityRow {
   unlinkedAt: Date | null;
 }
 
-/** Columns the pipeline writes back (never id or tenant; scores have their own writer), with their SQL names. */
+/** Columns the pipeline writes back (everything but the key and creation time), with their SQL names. */
 const WRITTEN = Object.entries(getTableColumns(profiles))
-  .filter(
-  ([key]) =>
-    ![
-      'id',
-      'tenantId',
-      'createdAt',
-      'engagementScore',
-      'engagementScoreAt',
-      'engagementLevel',
-      'churnRiskScore',
-      'churnRiskScoreAt',
-      'churnRiskLevel',
-      'activityCount30d',
-      'activityCount90d',
-      'bookingCount30d',
-    ].includes(key),
-  )
+  .filter(([key]) => !['id', 'tenantId', 'createdAt', 'updatedAt'].includes(key))
   .map(([key, column]) => ({ key: key as keyof Profile, name: toSnakeCase(key), type: column.getSQLType() }));
 
 function toJson(value: unknown): unknown {
@@ -43,6 +27,8 @@ function toJson(value: unknown): unknown {
 export class BatchState {
   private readonly rows = new Map<string, Profile>();
   private readonly dirty = new Set<string>();
+  /** Dirty profiles whose content changed (updated_at moves); the rest only had derived columns refreshed. */
+  private readonly bumped = new Set<string>();
   private pending: NewActivity[] = [];
   private readonly identities = new Map<string, IdentityRow[]>();
   /** `tenant|payment id` of payments already counted in lifetime value (before or earlier in this batch). */
@@ -79,9 +65,11 @@ export class BatchState {
     return this.rows.get(id);
   }
 
-  set(profile: Profile): void {
+  /** Replaces a held row; `contentChanged: false` for derived columns (scores, counts) that do not move updated_at. */
+  set(profile: Profile, contentChanged = true): void {
     this.rows.set(profile.id, profile);
     this.dirty.add(profile.id);
+    if (contentChanged) this.bumped.add(profile.id);
   }
 
   /** Drops cached rows another step changed in the database (they are loaded again when needed). */
@@ -129,8 +117,14 @@ export class BatchState {
     this.pending.push(activity);
   }
 
-  /** Writes changed profiles (one UPDATE) and pending activities (one INSERT). */
+  /** Writes pending activities (one INSERT) and changed profiles (one UPDATE). */
   async flush(): Promise<void> {
+    await this.flushActivities();
+    await this.flushProfiles();
+  }
+
+  /** Inserts the activities added so far (scoring reads them). */
+  async flushActivities(): Promise<void> {
     if (this.pending.length) {
       const inserted = await this.tx
         .insert(activities)
@@ -140,23 +134,28 @@ export class BatchState {
       for (const row of inserted) this.activityIds.set(`${row.source}|${row.sourceEventId}`, row.id);
       this.pending = [];
     }
+  }
+
+  /** Writes every changed profile back in one UPDATE. */
+  async flushProfiles(): Promise<void> {
     if (this.dirty.size === 0) return;
     const changed = [...this.dirty].map((id) => this.rows.get(id)!);
     const records = changed.map((p) =>
-      Object.fromEntries([['id', p.id], ...WRITTEN.map((c) => [c.name, toJson(p[c.key])])]),
+      Object.fromEntries([['id', p.id], ['bump', this.bumped.has(p.id)], ...WRITTEN.map((c) => [c.name, toJson(p[c.key])])]),
     );
     const assignments = sql.join(
-      WRITTEN.filter((c) => c.key !== 'updatedAt').map((c) => sql`${sql.identifier(c.name)} = v.${sql.identifier(c.name)}`),
+      WRITTEN.map((c) => sql`${sql.identifier(c.name)} = v.${sql.identifier(c.name)}`),
       sql`, `,
     );
     const recordType = sql.join(
-      [sql`id uuid`, ...WRITTEN.map((c) => sql`${sql.identifier(c.name)} ${sql.raw(c.type)}`)],
+      [sql`id uuid, bump boolean`, ...WRITTEN.map((c) => sql`${sql.identifier(c.name)} ${sql.raw(c.type)}`)],
       sql`, `,
     );
     await this.tx.execute(sql`
-      update profiles p set ${assignments}, updated_at = now()
+      update profiles p set ${assignments}, updated_at = case when v.bump then now() else p.updated_at end
       from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as v(${recordType})
       where p.id = v.id`);
     this.dirty.clear();
+    this.bumped.clear();
   }
 }

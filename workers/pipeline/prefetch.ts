@@ -21,6 +21,8 @@ export interface Prepared {
   knownProfileId: string | null;
   /** Some identifier of the event already had an owner when the batch started. */
   anyKnown: boolean;
+  /** The sync log already had a row for the event (a failed attempt, a dead letter, a retry): it may have a dead letter to resolve. */
+  seenBefore: boolean;
   /** identifierKey → owning profile (and its status) when the batch started, for the identifiers that had one. */
   owners: Map<string, { profileId: string; status: string }>;
   /** Set when the batch resolved the event's identity in memory (resolveInBatch); otherwise resolveProfile does. */
@@ -53,7 +55,7 @@ export async function prefetch(
         warnings.push(...n.warnings);
       }
     }
-    return { item, identifiers, warnings, duplicate, knownProfileId: null, anyKnown: false, owners: new Map() };
+    return { item, identifiers, warnings, duplicate, knownProfileId: null, anyKnown: false, owners: new Map(), seenBefore: false };
   });
 
   const claims = prepared.filter((p) => !p.duplicate);
@@ -70,10 +72,13 @@ export async function prefetch(
       on conflict (source, event_id) do update set updated_at = now()
       returning source, event_id, status, body_hash`);
     const done = new Map(claimed.filter((r) => r.status === 'SUCCESS').map((r) => [`${r.source}|${r.event_id}`, r.body_hash]));
+    // A row this claim inserted says PROCESSING; any other status was there before.
+    const earlier = new Set(claimed.filter((r) => r.status !== 'PROCESSING').map((r) => `${r.source}|${r.event_id}`));
     const reused: { source: string; event_id: string }[] = [];
     for (const p of claims) {
       const e = p.item.normalized.envelope;
       const key = `${e.source}|${e.id}`;
+      p.seenBefore = earlier.has(key);
       if (!done.has(key)) continue;
       p.duplicate = true;
       const hash = done.get(key);

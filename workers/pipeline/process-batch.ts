@@ -1,15 +1,16 @@
 import type { Database, Tx } from '@/server/db/client';
+import { setScope } from '@/server/db/scope';
 import { writeDeadLetter } from '@/server/dead-letters/store';
 import { writeOutbox, type OutboundDraft } from '@/server/outbound/outbox';
 import type { OutboundType } from '@/server/outbound/catalog';
-import { syncAdvocateStage } from '@/server/profiles/lifecycle';
-import { rescoreProfiles } from '@/server/scoring/rescore';
+import { writeScoreHistory } from '@/server/scoring/rescore';
 import { updateMemberships } from '@/server/segments/membership';
 import { SCORE_FIELDS } from './after-rescore';
 import { applyEvent, type AppliedEvent } from './apply-event';
 import { BatchState } from './batch-state';
 import { resolveInBatch } from './batch-resolution';
 import { prefetch } from './prefetch';
+import { scoreBatch, type BatchScores } from './score-batch';
 import { markSucceeded, type Success } from './sync-log';
 import { loadTenants } from './tenant-cache';
 import type { EventItem, ItemOutcome, PipelineItem } from './types';
@@ -24,6 +25,7 @@ import type { EventItem, ItemOutcome, PipelineItem } from './types';
  */
 export async function processBatch(db: Database, items: PipelineItem[], now = new Date()): Promise<ItemOutcome[]> {
   return db.transaction(async (tx: Tx) => {
+    await setScope(tx, 'system');
     const events = items.filter((i): i is EventItem => i.kind === 'event');
     const tenants = await loadTenants(tx, [
       ...events.map((i) => i.normalized.envelope.tenantId),
@@ -49,9 +51,10 @@ export async function processBatch(db: Database, items: PipelineItem[], now = ne
       applied.push({ item, result });
       outcomes.push(null);
     }
-    await state.flush();
+    await state.flushActivities();
 
-    // Steps 5 and 6, once per tenant over every profile the batch touched.
+    // Steps 5 and 6, once per tenant over every profile the batch touched: scores go into the held rows, the rows
+    // are written once, then segments read them.
     const scoringStarted = performance.now();
     const byTenant = new Map<string, { profiles: Set<string>; fields: Set<string> | 'all'; correlationId: string }>();
     for (const { item, result } of applied) {
@@ -66,22 +69,26 @@ export async function processBatch(db: Database, items: PipelineItem[], now = ne
       entry.correlationId = item.normalized.envelope.id;
       byTenant.set(tenantId, entry);
     }
+    const scored = new Map<string, BatchScores>();
     for (const [tenantId, entry] of byTenant) {
-      const profileIds = [...entry.profiles];
-      const scoreChanges = await rescoreProfiles(tx, { tenantId, profileIds, now, correlationId: entry.correlationId, emitProfileUpdated: true });
-      await syncAdvocateStage(tx, { tenantId, profileIds });
+      scored.set(tenantId, await scoreBatch(tx, state, { tenantId, profileIds: [...entry.profiles], now, correlationId: entry.correlationId }));
+    }
+    await state.flushProfiles();
+    for (const [tenantId, entry] of byTenant) {
       let touchedFields: string[] | 'all' = 'all';
       if (entry.fields !== 'all') {
         const touched = new Set(entry.fields);
-        if (scoreChanges.size > 0) for (const f of SCORE_FIELDS) touched.add(f);
+        if (scored.get(tenantId)!.changes.size > 0) for (const f of SCORE_FIELDS) touched.add(f);
         touchedFields = [...touched];
       }
-      await updateMemberships(tx, { tenantId, profileIds, touchedFields, at: now, correlationId: entry.correlationId });
+      await updateMemberships(tx, { tenantId, profileIds: [...entry.profiles], touchedFields, at: now, correlationId: entry.correlationId });
     }
     const scoringMs = Math.round((performance.now() - scoringStarted) * 100) / 100;
 
-    const outbound: OutboundDraft<OutboundType>[] = applied.flatMap(({ result }) => result.outbound);
-    await writeOutbox(tx, outbound);
+    const outbound: OutboundDraft<OutboundType>[] = [
+      ...applied.flatMap(({ result }) => result.outbound),
+      ...[...scored.values()].flatMap((s) => s.outbound),
+    ];
     const shared = [
       { step: `prefetch (batch of ${events.length})`, ms: prefetchMs },
       { step: `score_and_segments (batch of ${events.length})`, ms: scoringMs },
@@ -98,9 +105,15 @@ export async function processBatch(db: Database, items: PipelineItem[], now = ne
         activityId: result.activityId,
         steps: [...shared, ...result.steps],
         warnings: result.warnings,
+        seenBefore: prepared.get(item)!.seenBefore,
       });
     }
-    await markSucceeded(tx, successes);
+    // Independent writes: sent together (postgres-js pipelines them on the transaction's connection).
+    await Promise.all([
+      writeOutbox(tx, outbound),
+      markSucceeded(tx, successes),
+      ...[...scored].map(([tenantId, s]) => writeScoreHistory(tx, { tenantId, now, history: s.history })),
+    ]);
 
     let next = 0;
     return outcomes.map((o) => {

@@ -9,6 +9,8 @@ export interface Success {
   activityId: string | null;
   steps: StepTiming[];
   warnings: string[];
+  /** The event had a sync-log row before this attempt (so possibly an open dead letter). */
+  seenBefore: boolean;
 }
 
 /** Marks every successful event of a batch in one statement. */
@@ -38,8 +40,10 @@ export async function markSucceeded(tx: Tx, successes: Success[]): Promise<void>
       as v(source text, event_id text, profile_id uuid, activity_id uuid, steps jsonb, warnings text[])
     where l.source = v.source and l.event_id = v.event_id`);
   // An event that had been dead-lettered (and was retried, or redelivered) is resolved by its success.
+  const retried = successes.filter((s) => s.seenBefore).map((s) => ({ source: s.source, event_id: s.eventId }));
+  if (retried.length === 0) return;
   await tx.execute(sql`
     update dead_letters d set resolved_at = now()
-    from jsonb_to_recordset(${payload}::jsonb) as v(source text, event_id text)
+    from jsonb_to_recordset(${JSON.stringify(retried)}::jsonb) as v(source text, event_id text)
     where d.source = v.source and d.event_id = v.event_id and d.resolved_at is null`);
 }
