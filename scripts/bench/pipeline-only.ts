@@ -10,7 +10,7 @@ import * as schema from '@/server/db/schema';
 import { generateDemo, toPublishable } from '@/server/demo/generate';
 import { normalizeJob } from '@/server/events/normalize';
 import { processBatch } from '@/workers/pipeline/process-batch';
-import type { PipelineItem } from '@/workers/pipeline/types';
+import type { EventItem, PipelineItem } from '@/workers/pipeline/types';
 import { BENCH_TENANT, freshBenchEnv } from './setup';
 
 const n = Number(process.argv[2] ?? 6000);
@@ -38,6 +38,10 @@ const db = drizzle(benchEnv.db.$client, {
   schema, casing: 'snake_case',
   logger: { logQuery: (query: string) => { const at = performance.now(); closeLast(at); last = { key: query.replace(/\s+/g, ' ').slice(0, 90), at }; } },
 }) as unknown as Database;
+// BullMQ delivers by priority (then in order): ORDER=priority feeds batches the way the consumer sees them.
+if (process.env.ORDER === 'priority') {
+  (items as EventItem[]).sort((a, b) => a.normalized.definition.priority - b.normalized.definition.priority);
+}
 let statements = 0;
 const t0 = performance.now();
 const times: number[] = [];

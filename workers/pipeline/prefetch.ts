@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { lockNames } from '@/server/db/advisory-locks';
 import type { Tx } from '@/server/db/client';
 import type { Tenant } from '@/server/db/schema';
 import type { IdentityHints } from '@/server/events/envelope';
@@ -30,8 +31,8 @@ export interface Prepared {
 }
 
 /**
- * The batch's first two round trips: claim every event's sync-log row in one statement (its row lock makes a
- * duplicate delivery on another worker wait, then see SUCCESS), and look up every identifier at once.
+ * The batch's first round trips: claim every event (an advisory lock each, then one read of the sync log), and look
+ * up every identifier and every payment id at once.
  */
 export async function prefetch(
   tx: Tx,
@@ -60,29 +61,24 @@ export async function prefetch(
 
   const claims = prepared.filter((p) => !p.duplicate);
   if (claims.length) {
-    const rows = claims.map(({ item }) => {
-      const e = item.normalized.envelope;
-      return { tenant_id: e.tenantId, source: e.source, event_id: e.id, event_type: e.type, body_hash: item.bodyHash, event_at: e.timestamp };
-    });
-    const claimed = await tx.execute<{ source: string; event_id: string; status: string; body_hash: string | null }>(sql`
-      insert into sync_log (tenant_id, source, event_id, event_type, status, body_hash, event_at)
-      select tenant_id, source, event_id, event_type, 'PROCESSING', body_hash, event_at
-      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-        as v(tenant_id text, source text, event_id text, event_type text, body_hash text, event_at timestamptz)
-      on conflict (source, event_id) do update set updated_at = now()
-      returning source, event_id, status, body_hash`);
-    const done = new Map(claimed.filter((r) => r.status === 'SUCCESS').map((r) => [`${r.source}|${r.event_id}`, r.body_hash]));
-    // A row this claim inserted says PROCESSING; any other status was there before.
-    const earlier = new Set(claimed.filter((r) => r.status !== 'PROCESSING').map((r) => `${r.source}|${r.event_id}`));
+    // The claim: a lock per event (a duplicate delivery on another worker waits here, then sees SUCCESS), then what
+    // the log already holds. The row itself is written once, with the outcome, at the end of the batch.
+    const keys = claims.map(({ item }) => ({ source: item.normalized.envelope.source, event_id: item.normalized.envelope.id }));
+    await lockNames(tx, keys.map((k) => `sync_log|${k.source}|${k.event_id}`));
+    // A statement of its own: its snapshot is taken after the locks are granted, so it sees what a holder committed.
+    const logged = await tx.execute<{ source: string; event_id: string; status: string; body_hash: string | null }>(sql`
+      select l.source, l.event_id, l.status, l.body_hash
+      from jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as v(source text, event_id text)
+      join sync_log l on l.source = v.source and l.event_id = v.event_id`);
+    const earlier = new Map(logged.map((r) => [`${r.source}|${r.event_id}`, r]));
     const reused: { source: string; event_id: string }[] = [];
     for (const p of claims) {
       const e = p.item.normalized.envelope;
-      const key = `${e.source}|${e.id}`;
-      p.seenBefore = earlier.has(key);
-      if (!done.has(key)) continue;
+      const row = earlier.get(`${e.source}|${e.id}`);
+      p.seenBefore = row !== undefined;
+      if (row?.status !== 'SUCCESS') continue;
       p.duplicate = true;
-      const hash = done.get(key);
-      if (hash && hash !== p.item.bodyHash) reused.push({ source: e.source, event_id: e.id });
+      if (row.body_hash && row.body_hash !== p.item.bodyHash) reused.push({ source: e.source, event_id: e.id });
     }
     if (reused.length) {
       // Same id, different body: flagged on the sync log, never applied a second time.

@@ -99,8 +99,12 @@ export async function processBatch(db: Database, items: PipelineItem[], now = ne
       const { envelope } = item.normalized;
       result.activityId = state.activityIds.get(`${envelope.source}|${envelope.id}`) ?? null;
       successes.push({
+        tenantId: envelope.tenantId,
         source: envelope.source,
         eventId: envelope.id,
+        eventType: envelope.type,
+        bodyHash: item.bodyHash,
+        eventAt: envelope.timestamp,
         profileId: result.profileId,
         activityId: result.activityId,
         steps: [...shared, ...result.steps],

@@ -3,8 +3,13 @@ import type { Tx } from '@/server/db/client';
 import type { StepTiming } from '@/server/db/schema';
 
 export interface Success {
+  tenantId: string;
   source: string;
   eventId: string;
+  eventType: string;
+  bodyHash: string;
+  /** The envelope's timestamp. */
+  eventAt: string;
   profileId: string | null;
   activityId: string | null;
   steps: StepTiming[];
@@ -13,13 +18,21 @@ export interface Success {
   seenBefore: boolean;
 }
 
-/** Marks every successful event of a batch in one statement. */
+/**
+ * Records every successful event of a batch in one statement: the batch only read the log when it claimed the
+ * events (under their advisory locks), so this is the row's one write, an insert, or an update of the row a failed
+ * attempt or a dead letter left.
+ */
 export async function markSucceeded(tx: Tx, successes: Success[]): Promise<void> {
   if (successes.length === 0) return;
   const payload = JSON.stringify(
     successes.map((s) => ({
+      tenant_id: s.tenantId,
       source: s.source,
       event_id: s.eventId,
+      event_type: s.eventType,
+      body_hash: s.bodyHash,
+      event_at: s.eventAt,
       profile_id: s.profileId,
       activity_id: s.activityId,
       steps: s.steps,
@@ -27,18 +40,23 @@ export async function markSucceeded(tx: Tx, successes: Success[]): Promise<void>
     })),
   );
   await tx.execute(sql`
-    update sync_log l set
+    insert into sync_log (tenant_id, source, event_id, event_type, status, attempts, body_hash, event_at, profile_id,
+      activity_id, steps, warnings, processed_at)
+    select tenant_id, source, event_id, event_type, 'SUCCESS', 1, body_hash, event_at, profile_id, activity_id, steps,
+      warnings, clock_timestamp()
+    from jsonb_to_recordset(${payload}::jsonb) as v(tenant_id text, source text, event_id text, event_type text,
+      body_hash text, event_at timestamptz, profile_id uuid, activity_id uuid, steps jsonb, warnings text[])
+    on conflict (source, event_id) do update set
       status = 'SUCCESS',
-      attempts = l.attempts + 1,
-      profile_id = v.profile_id,
-      activity_id = v.activity_id,
-      steps = v.steps,
-      warnings = v.warnings,
+      attempts = sync_log.attempts + 1,
+      body_hash = excluded.body_hash,
+      event_at = excluded.event_at,
+      profile_id = excluded.profile_id,
+      activity_id = excluded.activity_id,
+      steps = excluded.steps,
+      warnings = excluded.warnings,
       error = null, error_code = null, failed_step = null,
-      processed_at = clock_timestamp(), updated_at = now()
-    from jsonb_to_recordset(${payload}::jsonb)
-      as v(source text, event_id text, profile_id uuid, activity_id uuid, steps jsonb, warnings text[])
-    where l.source = v.source and l.event_id = v.event_id`);
+      processed_at = excluded.processed_at, updated_at = now()`);
   // An event that had been dead-lettered (and was retried, or redelivered) is resolved by its success.
   const retried = successes.filter((s) => s.seenBefore).map((s) => ({ source: s.source, event_id: s.eventId }));
   if (retried.length === 0) return;
