@@ -3,7 +3,7 @@ import type { Tx } from '@/server/db/client';
 import { competitions, type Profile, type Tenant, type StepTiming } from '@/server/db/schema';
 import { writeDeadLetter } from '@/server/dead-letters/store';
 import type { FieldWriteSet } from '@/server/events/types';
-import { identifierKey, normalizeEmail, normalizePhone } from '@/server/identity/normalize';
+import { normalizeEmail, normalizePhone } from '@/server/identity/normalize';
 import { resolveProfile, type Resolution } from '@/server/identity/resolve';
 import { eraseProfileIdentities, identitiesOf, linkedIdsFrom, memberIdsFrom, unlinkIdentity } from '@/server/identity/identities';
 import type { OutboundDraft } from '@/server/outbound/outbox';
@@ -107,16 +107,14 @@ export async function applyEvent(
     const { profileId, created, addedIdentifiers } = prepared.resolution;
     resolution = { profileId, created, merges: [], duplicateCandidateIds: [], addedIdentifiers, createdProfileIds: created ? [profileId] : [] };
     state.addIdentities(profileId, addedIdentifiers);
-    for (const i of identifiers) state.resolvedKeys.add(identifierKey(i));
   } else if (known && (known.status === 'ACTIVE' || known.status === 'INACTIVE')) {
     resolution = { profileId: known.id, created: false, merges: [], duplicateCandidateIds: [], addedIdentifiers: [], createdProfileIds: [] };
   } else {
-    // Resolution reads and writes the rows of the profiles that own these identifiers: if any could be one this
-    // batch holds unwritten, hand it the database as the batch left it. Brand-new identifiers touch no such row.
-    const keys = identifiers.map(identifierKey);
-    if (state.hasUnflushed && (prepared.anyKnown || keys.some((k) => state.resolvedKeys.has(k)))) await state.flush();
+    // Resolution reads and writes the rows of the profiles that own these identifiers, which may be rows this batch
+    // holds unwritten: even an identifier that was new at prefetch may since have been committed to one of them by
+    // another transaction. So it gets the database as the batch left it (rare: most events resolve in batch).
+    if (state.hasUnflushed) await state.flush();
     resolution = await resolveProfile(tx, { tenantId: tenant.id, identifiers, source: envelope.source, eventId: envelope.id, at });
-    for (const key of keys) state.resolvedKeys.add(key);
     state.forget([resolution.profileId, ...resolution.merges.flatMap((m) => [m.winnerId, m.loserId])]);
     await state.load([resolution.profileId]);
   }

@@ -33,8 +33,6 @@ export class BatchState {
   private readonly identities = new Map<string, IdentityRow[]>();
   /** `tenant|payment id` of payments already counted in lifetime value (before or earlier in this batch). */
   readonly paymentsSeen = new Set<string>();
-  /** `kind\0value` of identifiers that identity resolution wrote in this batch (see `needsFlushBeforeResolve`). */
-  readonly resolvedKeys = new Set<string>();
   /** `source|source event id` → activity id, for every activity this batch inserted. */
   readonly activityIds = new Map<string, string>();
 
@@ -58,7 +56,11 @@ export class BatchState {
 
   /** Identifiers batch resolution attached to a held profile, as its event is applied (see resolveInBatch). */
   addIdentities(id: string, identifiers: { kind: IdentityKind; value: string }[]): void {
-    this.identities.get(id)?.push(...identifiers.map((i) => ({ kind: i.kind, value: i.value, unlinkedAt: null })));
+    const held = this.identities.get(id);
+    if (!held) return; // not cached: loaded from the database (which has them) when needed
+    for (const i of identifiers) {
+      if (!held.some((h) => h.kind === i.kind && h.value === i.value)) held.push({ kind: i.kind, value: i.value, unlinkedAt: null });
+    }
   }
 
   get(id: string): Profile | undefined {

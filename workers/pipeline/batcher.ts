@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { Database } from '@/server/db/client';
 import { errorMessage, isConnectivityError, isTransientDbError } from '@/server/errors';
 import type { Logger } from '@/server/logger';
+import { LaneRouter } from './lanes';
 import { processBatch } from './process-batch';
 import type { ItemOutcome, PipelineItem } from './types';
 
@@ -24,15 +24,6 @@ export interface BatcherOptions {
 
 const TRANSIENT_RETRIES = 5;
 
-/** The key that keeps one person's events on one lane, so they rarely contend for the same rows. */
-export function laneKey(item: PipelineItem): string {
-  if (item.kind === 'dead') return item.deadLetter.eventId;
-  const { envelope } = item.normalized;
-  const id = { ...item.normalized.effects.identities, ...envelope.identity } as Record<string, unknown>;
-  const email = typeof id.email === 'string' ? id.email.trim().toLowerCase() : '';
-  return `${envelope.tenantId}|${email || id.sclMemberId || id.teetimePlayerId || id.messagingContactId || envelope.id}`;
-}
-
 /**
  * Amortises commits: events submitted while a lane's transaction runs wait and go together into its next one.
  * At low rates a batch is one event (no added latency); under load batches fill up to `maxBatch`. A failed batch
@@ -43,15 +34,16 @@ export class Batcher {
   private readonly busy: boolean[];
   private inFlight = 0;
   private idleWaiters: (() => void)[] = [];
+  private readonly router: LaneRouter;
 
   constructor(private readonly options: BatcherOptions) {
     this.queues = Array.from({ length: options.lanes }, () => []);
     this.busy = Array.from({ length: options.lanes }, () => false);
+    this.router = new LaneRouter(options.lanes);
   }
 
   submit(item: PipelineItem): Promise<ItemOutcome> {
-    const hash = createHash('md5').update(laneKey(item)).digest().readUInt32BE(0);
-    const lane = hash % this.options.lanes;
+    const lane = this.router.laneFor(item);
     return new Promise((resolve, reject) => {
       this.queues[lane].push({ item, resolve, reject });
       this.inFlight++;
@@ -92,7 +84,10 @@ export class Batcher {
           this.options.db,
           batch.map((p) => p.item),
         );
-        batch.forEach((p, i) => p.resolve(outcomes[i]));
+        batch.forEach((p, i) => {
+          this.router.learn(p.item, outcomes[i]);
+          p.resolve(outcomes[i]);
+        });
         return;
       } catch (error) {
         if (isConnectivityError(error)) {
