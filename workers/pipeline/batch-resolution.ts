@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Tx } from '@/server/db/client';
+import { insertJsonRows } from '@/server/db/json-rows';
 import { profileIdentities, profiles, type Tenant } from '@/server/db/schema';
 import { lockIdentifiers } from '@/server/identity/locks';
 import { dedupeIdentifiers, identifierKey, type Identifier } from '@/server/identity/normalize';
@@ -116,10 +117,10 @@ export async function resolveInBatch(
     }
   }
   if (created.length) {
-    state.adoptCreated(await tx.insert(profiles).values(created.map((p) => ({ ...p, createdAt: now, updatedAt: now }))).returning());
+    state.adoptCreated(await insertJsonRows(tx, profiles, created.map((p) => ({ ...p, createdAt: now, updatedAt: now }))));
   }
   if (attached.length) {
-    const inserted = await tx.insert(profileIdentities).values(attached).onConflictDoNothing().returning({ id: profileIdentities.id });
+    const inserted = await insertJsonRows(tx, profileIdentities, attached, { onConflictDoNothing: true });
     // Cannot happen while the advisory locks hold; if it does, the batch runs again and sees the owner.
     if (inserted.length !== attached.length) throw new Error('A new identifier was claimed by another transaction during resolution; retry');
   }

@@ -1,6 +1,7 @@
-import { getTableColumns, inArray, sql } from 'drizzle-orm';
+import { getTableColumns, sql } from 'drizzle-orm';
 import { toSnakeCase } from 'drizzle-orm/casing';
 import type { Tx } from '@/server/db/client';
+import { insertJsonRows } from '@/server/db/json-rows';
 import { activities, profileIdentities, profiles, type IdentityKind, type NewActivity, type Profile } from '@/server/db/schema';
 
 export interface IdentityRow {
@@ -42,7 +43,8 @@ export class BatchState {
   async load(ids: string[]): Promise<void> {
     const missing = [...new Set(ids)].filter((id) => !this.rows.has(id)).sort();
     if (missing.length === 0) return;
-    const rows = await this.tx.select().from(profiles).where(inArray(profiles.id, missing)).orderBy(profiles.id).for('update');
+    // `= any(array)`: one statement text whatever the count, prepared once.
+    const rows = await this.tx.select().from(profiles).where(sql`${profiles.id} = any(${sql.param(missing)}::uuid[])`).orderBy(profiles.id).for('update');
     for (const row of rows) this.rows.set(row.id, row);
   }
 
@@ -90,7 +92,7 @@ export class BatchState {
     const rows = await this.tx
       .select({ profileId: profileIdentities.profileId, kind: profileIdentities.kind, value: profileIdentities.value, unlinkedAt: profileIdentities.unlinkedAt })
       .from(profileIdentities)
-      .where(inArray(profileIdentities.profileId, missing));
+      .where(sql`${profileIdentities.profileId} = any(${sql.param(missing)}::uuid[])`);
     for (const id of missing) this.identities.set(id, []);
     for (const { profileId, ...row } of rows) this.identities.get(profileId)!.push(row);
   }
@@ -128,11 +130,7 @@ export class BatchState {
   /** Inserts the activities added so far (scoring reads them). */
   async flushActivities(): Promise<void> {
     if (this.pending.length) {
-      const inserted = await this.tx
-        .insert(activities)
-        .values(this.pending)
-        .onConflictDoNothing()
-        .returning({ id: activities.id, source: activities.source, sourceEventId: activities.sourceEventId });
+      const inserted = await insertJsonRows(this.tx, activities, this.pending, { onConflictDoNothing: true });
       for (const row of inserted) this.activityIds.set(`${row.source}|${row.sourceEventId}`, row.id);
       this.pending = [];
     }

@@ -1,0 +1,44 @@
+import { getTableColumns, getTableName, sql } from 'drizzle-orm';
+import { toSnakeCase } from 'drizzle-orm/casing';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import type { Db } from './client';
+
+function toJson(value: unknown): unknown {
+  return value instanceof Date ? value.toISOString() : value;
+}
+
+/** A row as the driver returns it from raw SQL, mapped to the table's typed select model (dates, jsonb, …). */
+export function fromDriverRow<T extends PgTable>(table: T, raw: Record<string, unknown>): T['$inferSelect'] {
+  const out: Record<string, unknown> = {};
+  for (const [key, column] of Object.entries(getTableColumns(table)) as [string, PgColumn][]) {
+    const value = raw[toSnakeCase(key)];
+    out[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+  }
+  return out as T['$inferSelect'];
+}
+
+/**
+ * Inserts many rows with ONE parameter, a JSON array unpacked by jsonb_to_recordset: the statement's text does
+ * not change with the row count, so Postgres and the driver prepare it once, and no per-value parameters are
+ * built (a 100-row multi-VALUES insert of 10 columns is 1,000 of them, and a new statement per row count).
+ * Every row must have the same keys; omitted columns take their defaults.
+ */
+export async function insertJsonRows<T extends PgTable>(
+  db: Db,
+  table: T,
+  rows: T['$inferInsert'][],
+  options: { onConflictDoNothing?: boolean } = {},
+): Promise<T['$inferSelect'][]> {
+  if (rows.length === 0) return [];
+  const columns = Object.entries(getTableColumns(table) as Record<string, PgColumn>).filter(([key]) => key in rows[0]);
+  const names = columns.map(([key]) => toSnakeCase(key));
+  const records = rows.map((row) => Object.fromEntries(columns.map(([key], i) => [names[i], toJson((row as Record<string, unknown>)[key])])));
+  const list = sql.join(names.map((n) => sql.identifier(n)), sql`, `);
+  const types = sql.join(columns.map(([, column], i) => sql`${sql.identifier(names[i])} ${sql.raw(column.getSQLType())}`), sql`, `);
+  const raw = await db.execute<Record<string, unknown>>(sql`
+    insert into ${sql.identifier(getTableName(table))} (${list})
+    select ${list} from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as v(${types})
+    ${options.onConflictDoNothing ? sql`on conflict do nothing` : sql``}
+    returning *`);
+  return raw.map((r) => fromDriverRow(table, r));
+}
