@@ -19,6 +19,12 @@ function toJson(value: unknown): unknown {
   return value instanceof Date ? value.toISOString() : value;
 }
 
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  return JSON.stringify(toJson(a)) === JSON.stringify(toJson(b));
+}
+
 /**
  * The batch's unit of work: profile rows are locked and loaded once, every event of the batch updates them in
  * memory, and they are written back with one statement; activities are inserted together. Steps that read or write
@@ -30,6 +36,8 @@ export class BatchState {
   private readonly dirty = new Set<string>();
   /** Dirty profiles whose content changed (updated_at moves); the rest only had derived columns refreshed. */
   private readonly bumped = new Set<string>();
+  /** SQL names of the columns each dirty profile changed: only those travel back to the database. */
+  private readonly changedColumns = new Map<string, Set<string>>();
   private pending: NewActivity[] = [];
   private readonly identities = new Map<string, IdentityRow[]>();
   /** `tenant|payment id` of payments already counted in lifetime value (before or earlier in this batch). */
@@ -71,6 +79,10 @@ export class BatchState {
 
   /** Replaces a held row; `contentChanged: false` for derived columns (scores, counts) that do not move updated_at. */
   set(profile: Profile, contentChanged = true): void {
+    const before = this.rows.get(profile.id);
+    const changed = this.changedColumns.get(profile.id) ?? new Set<string>();
+    for (const c of WRITTEN) if (!before || !sameValue(before[c.key], profile[c.key])) changed.add(c.name);
+    this.changedColumns.set(profile.id, changed);
     this.rows.set(profile.id, profile);
     this.dirty.add(profile.id);
     if (contentChanged) this.bumped.add(profile.id);
@@ -139,16 +151,23 @@ export class BatchState {
   /** Writes every changed profile back in one UPDATE. */
   async flushProfiles(): Promise<void> {
     if (this.dirty.size === 0) return;
-    const changed = [...this.dirty].map((id) => this.rows.get(id)!);
-    const records = changed.map((p) =>
-      Object.fromEntries([['id', p.id], ['bump', this.bumped.has(p.id)], ...WRITTEN.map((c) => [c.name, toJson(p[c.key])])]),
-    );
+    const records = [...this.dirty].map((id) => {
+      const p = this.rows.get(id)!;
+      const changed = WRITTEN.filter((c) => this.changedColumns.get(id)?.has(c.name));
+      return Object.fromEntries([
+        ['id', id],
+        ['bump', this.bumped.has(id)],
+        ['changed', changed.map((c) => c.name)],
+        ...changed.map((c) => [c.name, toJson(p[c.key])]),
+      ]);
+    });
+    // One statement text for every batch (prepared once): each row carries only the columns it changed.
     const assignments = sql.join(
-      WRITTEN.map((c) => sql`${sql.identifier(c.name)} = v.${sql.identifier(c.name)}`),
+      WRITTEN.map((c) => sql`${sql.identifier(c.name)} = case when ${sql.raw(`'${c.name}'`)} = any(v.changed) then v.${sql.identifier(c.name)} else p.${sql.identifier(c.name)} end`),
       sql`, `,
     );
     const recordType = sql.join(
-      [sql`id uuid, bump boolean`, ...WRITTEN.map((c) => sql`${sql.identifier(c.name)} ${sql.raw(c.type)}`)],
+      [sql`id uuid, bump boolean, changed text[]`, ...WRITTEN.map((c) => sql`${sql.identifier(c.name)} ${sql.raw(c.type)}`)],
       sql`, `,
     );
     await this.tx.execute(sql`
@@ -157,5 +176,6 @@ export class BatchState {
       where p.id = v.id`);
     this.dirty.clear();
     this.bumped.clear();
+    this.changedColumns.clear();
   }
 }
