@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from 'next/server';
+import { isContactQuery } from '@/components/members/contact-query';
 import { PATH_HEADER } from '@/server/auth/paths';
 import { readSessionUserId } from '@/server/auth/session-token';
 
@@ -12,12 +13,21 @@ export async function proxy(request: NextRequest) {
   const userId = await readSessionUserId(request, process.env.AUTH_SECRET);
   if (!userId) {
     const signIn = new URL('/sign-in', request.url);
-    if (path !== '/') signIn.searchParams.set('callbackUrl', path);
+    if (path !== '/') signIn.searchParams.set('callbackUrl', callbackPath(request.nextUrl));
     return NextResponse.redirect(signIn);
   }
   const headers = new Headers(request.headers);
   headers.set(PATH_HEADER, path);
   return NextResponse.next({ request: { headers } });
+}
+
+/** Where to return after sign-in; an email or phone number searched for (an old bookmark) is not carried along. */
+function callbackPath(url: URL): string {
+  const params = new URLSearchParams(url.search);
+  const q = params.get('q');
+  if (q && isContactQuery(q)) params.delete('q');
+  const search = params.toString();
+  return search ? `${url.pathname}?${search}` : url.pathname;
 }
 
 export const config = {

@@ -1,11 +1,14 @@
 /** Search params as pages receive them in the App Router. */
 export type RawSearchParams = Record<string, string | string[] | undefined>;
 
-/** The first value of each param (repeated params are not used by these pages), empty values dropped. */
+/**
+ * The first value of each param (repeated params are not used by these pages), empty values dropped. NUL bytes
+ * (`%00`) are dropped too: no page means one, and PostgreSQL cannot take one in a query.
+ */
 export function flatParams(params: RawSearchParams): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(params)) {
-    const v = Array.isArray(value) ? value[0] : value;
+    const v = (Array.isArray(value) ? value[0] : value)?.replaceAll('\u0000', '');
     if (v !== undefined && v !== '') out[key] = v;
   }
   return out;

@@ -85,7 +85,7 @@ async function waitUntil<T>(what: string, probe: () => Promise<T | null | undefi
 export default async function globalSetup(): Promise<() => Promise<void>> {
   await freshDatabase();
   await clearQueues();
-  const db = createDb({ url: E2E.databaseUrl, max: 4 });
+  const db = createDb({ url: E2E.databaseUrl, max: 4, owner: true });
   await createPeople(db);
 
   // The simulated downstream fault: the activity insert of one event fails on every attempt.

@@ -1,6 +1,6 @@
 /**
- * Segment evaluation benchmark: a fresh database with N profiles (default 200,000) of one club, inserted with
- * set-based SQL, then
+ * Segment evaluation benchmark: a fresh database with N profiles (default 200,000) of one club, inserted in bulk
+ * (scripts/bench/seed-club.ts), then
  *   - the count of each system segment (compiled SQL, p50 / p95 over --runs runs),
  *   - the full recompute of each system segment (first run: every member enters; second run: nothing changes),
  *   - updateMemberships for one profile touching every field (the per-event cost in the pipeline).
@@ -23,6 +23,7 @@ import { validateCriteria } from '@/server/segments/criteria';
 import { updateMemberships } from '@/server/segments/membership';
 import { recomputeSegment } from '@/server/segments/recompute';
 import { ensureSystemSegments } from '@/server/segments/system';
+import { seedClub } from './bench/seed-club';
 
 const TENANT = 'bench-club';
 
@@ -46,45 +47,9 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   return [result, performance.now() - start];
 }
 
-/** Realistic spread: mostly active members, a few tiers dominating, skewed scores, 70 % email opt-in. */
+/** The shared bench club (scripts/bench/seed-club.ts): the demo cast's people with what the pipeline derives. */
 async function insertProfiles(db: Database, n: number): Promise<void> {
-  await db.transaction(async (tx) => {
-    await tx.execute(sql`select setseed(0.42)`);
-    await tx.execute(sql`
-      insert into profiles (
-        tenant_id, display_name, first_name, last_name, email, status, lifecycle_stage, membership_status,
-        membership_tier, member_since, handicap, handicap_updated_at, email_opt_in, sms_opt_in, push_opt_in,
-        lifetime_value, last_activity_at, last_booking_at, last_email_open_at, activity_count30d, activity_count90d,
-        booking_count30d, engagement_score, churn_risk_score, churn_risk_level, tags, created_at
-      )
-      select
-        ${TENANT}, 'Member ' || g, 'First' || g, 'Last' || g, 'member' || g || '@club.example',
-        (array['ACTIVE','ACTIVE','ACTIVE','ACTIVE','ACTIVE','ACTIVE','ACTIVE','ACTIVE','ACTIVE','INACTIVE','MERGED'])
-          [1 + floor(random() * 11)::int],
-        (array['MEMBER','MEMBER','MEMBER','CUSTOMER','LEAD','CHURNED'])[1 + floor(random() * 6)::int],
-        (array['ACTIVE','ACTIVE','ACTIVE','ACTIVE','ACTIVE','ACTIVE','ACTIVE','LAPSED','SUSPENDED','RESIGNED',
-          'PENDING', null])[1 + floor(random() * 12)::int],
-        (array['Platinum','Gold','Gold','Gold','Silver','Silver','Silver','Silver','Silver','Silver','Bronze',
-          'Bronze','Bronze','Bronze','Bronze','Junior','Junior','Social','Social', null])[1 + floor(random() * 20)::int],
-        now() - random() * interval '20 years',
-        case when random() < 0.15 then null else round(((random() + random() + random()) / 3 * 40 - 4)::numeric, 1) end,
-        now() - random() * interval '300 days',
-        random() < 0.7, random() < 0.4, random() < 0.3,
-        floor(random() ^ 3 * 500000)::bigint,
-        now() - random() ^ 2 * interval '200 days',
-        case when random() < 0.2 then null else now() - random() ^ 2 * interval '365 days' end,
-        case when random() < 0.3 then null else now() - random() * interval '120 days' end,
-        floor(random() ^ 2 * 30)::int, floor(random() ^ 2 * 80)::int, floor(random() ^ 2 * 8)::int,
-        floor(random() * 101)::int,
-        churn,
-        case when churn >= 80 then 'CRITICAL' when churn >= 60 then 'HIGH' when churn >= 40 then 'MODERATE'
-          when churn >= 20 then 'LOW' else 'MINIMAL' end,
-        case when random() < 0.1 then array['vip'] else '{}'::text[] end,
-        now() - random() * interval '3 years'
-      from generate_series(1, ${n}) as g
-      -- One churn score per row, read twice (score and level); the reference to g keeps it per row.
-      cross join lateral (select floor(random() ^ 1.6 * 101)::int + 0 * g as churn) as c`);
-  });
+  await seedClub(db, { tenantId: TENANT, profiles: n });
   await db.execute(sql`vacuum analyze profiles`);
 }
 
@@ -182,7 +147,7 @@ async function main() {
   let db: Database | null = null;
   try {
     await migrateDatabase(url.toString());
-    db = createDb({ url: url.toString(), max: 4 });
+    db = createDb({ url: url.toString(), max: 4, owner: true });
     const result = await bench(db, opts.profiles, opts.runs);
     if (opts.json) console.log(JSON.stringify(result));
     else printTable(result, opts.runs);

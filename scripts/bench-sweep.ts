@@ -20,6 +20,7 @@ import { env } from '@/server/env';
 import { DAY_MS } from '@/server/scoring/facts';
 import { scoringFactsQuery } from '@/server/scoring/load-facts';
 import { DEFAULT_SWEEP_BATCH, DEFAULT_SWEEP_LANES, runSweep, type SweepResult } from '@/server/scoring/sweep';
+import { withoutIndexes } from './bench/bulk-load';
 
 const TENANT = 'bench-club';
 /** The night swept; every generated history is relative to it. */
@@ -159,42 +160,14 @@ async function generate(db: Database, n: number): Promise<number> {
         where x.wanted`,
     ],
   ];
-  await withoutActivityIndexes(db, async () => {
+  const rebuildMs = await withoutIndexes(db, 'activities', async () => {
     for (const [label, statement] of statements) await timed(label, () => db.execute(statement));
   });
+  log(`  indexes and foreign keys rebuilt: ${(rebuildMs / 1000).toFixed(1)} s`);
   // What autovacuum would long have done in a live database: statistics, visibility map and hint bits.
   await timed('vacuum analyze', () => db.execute(sql`vacuum analyze`));
   const [{ total }] = await db.execute<{ total: number }>(sql`select count(*)::int as total from activities`);
   return total;
-}
-
-/**
- * Bulk loads are far faster into a table without indexes and foreign keys: drop them (remembering their exact
- * definitions from the catalog, i.e. from the migrations), load, and build them again from those definitions.
- */
-async function withoutActivityIndexes(db: Database, load: () => Promise<void>): Promise<void> {
-  const constraints = await db.execute<{ name: string; def: string; kind: string }>(sql`
-    select conname as name, pg_get_constraintdef(oid) as def, contype as kind
-    from pg_constraint where conrelid = 'activities'::regclass and contype in ('p', 'u', 'f')`);
-  const indexes = await db.execute<{ name: string; def: string }>(sql`
-    select indexname as name, indexdef as def from pg_indexes
-    where schemaname = 'public' and tablename = 'activities'
-      and indexname not in (select conname from pg_constraint where conrelid = 'activities'::regclass)`);
-  for (const c of constraints) await db.execute(sql.raw(`alter table activities drop constraint "${c.name}"`));
-  for (const i of indexes) await db.execute(sql.raw(`drop index "${i.name}"`));
-  await load();
-  await timed('indexes and foreign keys rebuilt', async () => {
-    await db.transaction(async (tx) => {
-      await tx.execute(sql`set local maintenance_work_mem = '512MB'`);
-      for (const c of constraints.filter((k) => k.kind !== 'f')) {
-        await tx.execute(sql.raw(`alter table activities add constraint "${c.name}" ${c.def}`));
-      }
-      for (const i of indexes) await tx.execute(sql.raw(i.def));
-      for (const c of constraints.filter((k) => k.kind === 'f')) {
-        await tx.execute(sql.raw(`alter table activities add constraint "${c.name}" ${c.def}`));
-      }
-    });
-  });
 }
 
 /** The facts query for one batch, explained: which index reads activities. */
@@ -248,7 +221,7 @@ async function main() {
   url.pathname = `/${name}`;
   await ensureDatabase(url.toString());
   await migrateDatabase(url.toString());
-  const db = createDb({ url: url.toString(), max: 4 });
+  const db = createDb({ url: url.toString(), max: 4, owner: true });
   try {
     log(`database ${name}: generating`);
     const [activityCount, loadMs] = await timed('load total', () => generate(db, opts.profiles));

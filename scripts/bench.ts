@@ -19,6 +19,12 @@ import { createRedis, INBOUND_QUEUE } from '@/server/queue/connection';
 import { inboundJobOptions, KEEP_COMPLETED } from '@/server/queue/job-options';
 import { BENCH_TENANT, freshBenchEnv, percentile, startWorker, waitUntil, type BenchEnv } from './bench/setup';
 
+// `npm run bench -- --read`: read latency through the HTTP API instead (scripts/bench/read.ts).
+if (process.argv.includes('--read')) {
+  const { runReadBench } = await import('./bench/read');
+  process.exit(await runReadBench(process.argv.slice(2).filter((a) => a !== '--read')));
+}
+
 interface Args {
   events: number;
   rate: number;

@@ -9,7 +9,7 @@ import { checkDemo, formatDemoCheck } from '@/server/demo/check';
 import { DEMO_TENANT_ID } from '@/server/demo/generate';
 
 const tenantId = process.argv[2] ?? DEMO_TENANT_ID;
-const db = createDb({ max: 1 });
+const db = createDb({ max: 1, owner: true });
 try {
   const check = await checkDemo(db, { tenantId });
   console.log(formatDemoCheck(check));

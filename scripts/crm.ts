@@ -12,7 +12,8 @@ import { AdminError, parseInput } from '@/server/admin/errors';
 import { parseJsonl, type JsonlReject } from '@/server/admin/jsonl';
 import { createTenant, listTenants } from '@/server/admin/tenants';
 import { createUser, findUserIdByEmail, listUsers, removeUser, setUserRole } from '@/server/admin/users';
-import { createDb, type Database } from '@/server/db/client';
+import { createDb, type Database, type Tx } from '@/server/db/client';
+import { withSystemScope, withTenant } from '@/server/db/scope';
 import { DEAD_LETTER_REASONS, ROLES } from '@/server/db/schema';
 import { listDeadLetters, retryDeadLetters } from '@/server/dead-letters/store';
 import { createPublisher, type Publisher } from '@/server/events/publisher';
@@ -31,6 +32,16 @@ function db(): Database {
 function queue(): Publisher {
   publisher ??= createPublisher();
   return publisher;
+}
+
+/** A command about one tenant runs in that tenant's scope (row-level security), like the app. */
+function inTenant<T>(tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return withTenant(db(), tenantId, fn);
+}
+
+/** Commands across tenants (the tenant list, dead letters of every club or of none) use the system scope. */
+function acrossTenants<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return withSystemScope(db(), fn);
 }
 
 async function closeConnections() {
@@ -78,13 +89,9 @@ tenant
   .addHelpText('after', examples('tenant create kloof-gc --name "Kloof Golf Club" --country ZA'))
   .action(
     action(async (tenantId: string, opts: { name: string; country: string; timeZone?: string }) => {
-      const { tenant: t, created } = await createTenant(db(), {
-        id: tenantId,
-        name: opts.name,
-        country: opts.country,
-        timeZone: opts.timeZone,
-        actor: cliActor(),
-      });
+      const { tenant: t, created } = await inTenant(tenantId, (tx) =>
+        createTenant(tx, { id: tenantId, name: opts.name, country: opts.country, timeZone: opts.timeZone, actor: cliActor() }),
+      );
       console.log(`${created ? 'Created' : 'Updated'} tenant ${t.id} — ${t.name} (${t.country}, ${t.timeZone})`);
     }),
   );
@@ -95,7 +102,7 @@ tenant
   .addHelpText('after', examples('tenant list'))
   .action(
     action(async () => {
-      const rows = await listTenants(db());
+      const rows = await acrossTenants((tx) => listTenants(tx));
       if (rows.length === 0) return console.log('No tenants yet. Create one with: npm run crm -- tenant create <id> --name <name>');
       console.log(
         formatTable(rows, [
@@ -126,14 +133,16 @@ user
   .addHelpText('after', examples('user create --tenant kloof-gc --email manager@kloof.example.org --role admin --password "long secret"'))
   .action(
     action(async (opts: { tenant: string; email: string; role: (typeof ROLES)[number]; password?: string; name?: string }) => {
-      const { user: u, created, membershipCreated } = await createUser(db(), {
-        tenantId: opts.tenant,
-        email: opts.email,
-        role: opts.role,
-        password: opts.password,
-        name: opts.name,
-        actor: cliActor(),
-      });
+      const { user: u, created, membershipCreated } = await inTenant(opts.tenant, (tx) =>
+        createUser(tx, {
+          tenantId: opts.tenant,
+          email: opts.email,
+          role: opts.role,
+          password: opts.password,
+          name: opts.name,
+          actor: cliActor(),
+        }),
+      );
       const what = created ? 'Created user' : membershipCreated ? 'Added existing user' : 'Updated user';
       console.log(`${what} ${u.email} — ${u.role} in ${opts.tenant}`);
     }),
@@ -146,7 +155,7 @@ user
   .addHelpText('after', examples('user list --tenant kloof-gc'))
   .action(
     action(async (opts: { tenant: string }) => {
-      const rows = await listUsers(db(), { tenantId: opts.tenant });
+      const rows = await inTenant(opts.tenant, (tx) => listUsers(tx, { tenantId: opts.tenant }));
       if (rows.length === 0) return console.log(`No users in ${opts.tenant}.`);
       console.log(
         formatTable(rows, [
@@ -169,8 +178,10 @@ user
   .addHelpText('after', examples('user role --tenant kloof-gc --email sipho@kloof.example.org --role marketing'))
   .action(
     action(async (opts: { tenant: string; email: string; role: (typeof ROLES)[number] }) => {
-      const userId = await findUserIdByEmail(db(), { tenantId: opts.tenant, email: opts.email });
-      const u = await setUserRole(db(), { tenantId: opts.tenant, userId, role: opts.role, actor: cliActor() });
+      const u = await inTenant(opts.tenant, async (tx) => {
+        const userId = await findUserIdByEmail(tx, { tenantId: opts.tenant, email: opts.email });
+        return setUserRole(tx, { tenantId: opts.tenant, userId, role: opts.role, actor: cliActor() });
+      });
       console.log(`${u.email} is now ${u.role} in ${opts.tenant}`);
     }),
   );
@@ -183,8 +194,10 @@ user
   .addHelpText('after', examples('user remove --tenant kloof-gc --email sipho@kloof.example.org'))
   .action(
     action(async (opts: { tenant: string; email: string }) => {
-      const userId = await findUserIdByEmail(db(), { tenantId: opts.tenant, email: opts.email });
-      await removeUser(db(), { tenantId: opts.tenant, userId, actor: cliActor() });
+      await inTenant(opts.tenant, async (tx) => {
+        const userId = await findUserIdByEmail(tx, { tenantId: opts.tenant, email: opts.email });
+        await removeUser(tx, { tenantId: opts.tenant, userId, actor: cliActor() });
+      });
       console.log(`Removed ${opts.email.trim().toLowerCase()} from ${opts.tenant}`);
     }),
   );
@@ -206,7 +219,9 @@ apiKey
       const { scopes } = parseInput(z.object({ scopes: scopesSchema }), {
         scopes: opts.scopes.split(',').map((s) => s.trim()).filter(Boolean),
       });
-      const created = await createApiKey(db(), { tenantId: opts.tenant, name: opts.name, scopes, createdBy: cliActor() });
+      const created = await inTenant(opts.tenant, (tx) =>
+        createApiKey(tx, { tenantId: opts.tenant, name: opts.name, scopes, createdBy: cliActor() }),
+      );
       console.log(`Created API key ${created.id} (${created.prefix}…) for ${opts.tenant} with ${scopes.join(', ')}.`);
       console.log('Store it now: it cannot be shown again.');
       console.log(created.key);
@@ -220,7 +235,7 @@ apiKey
   .addHelpText('after', examples('api-key list --tenant kloof-gc'))
   .action(
     action(async (opts: { tenant: string }) => {
-      const rows = await listApiKeys(db(), { tenantId: opts.tenant });
+      const rows = await inTenant(opts.tenant, (tx) => listApiKeys(tx, { tenantId: opts.tenant }));
       if (rows.length === 0) return console.log(`No API keys in ${opts.tenant}.`);
       console.log(
         formatTable(rows, [
@@ -243,7 +258,7 @@ apiKey
   .addHelpText('after', examples('api-key revoke --tenant kloof-gc 0b7c6f5e-2a51-4c1e-9d0e-3f1b2a4c5d6e'))
   .action(
     action(async (keyId: string, opts: { tenant: string }) => {
-      const { revoked } = await revokeApiKey(db(), { tenantId: opts.tenant, id: keyId, actor: cliActor() });
+      const { revoked } = await inTenant(opts.tenant, (tx) => revokeApiKey(tx, { tenantId: opts.tenant, id: keyId, actor: cliActor() }));
       console.log(revoked ? `Revoked API key ${keyId}` : `API key ${keyId} was already revoked`);
     }),
   );
@@ -312,13 +327,9 @@ deadLetters
   .addHelpText('after', examples('dead-letters list', 'dead-letters list --reason invalid_payload --type scl.member.created --json'))
   .action(
     action(async (opts: { tenant?: string; reason?: string; type?: string; take: number; json?: boolean }) => {
-      const { rows, total } = await listDeadLetters(db(), {
-        tenantId: opts.tenant,
-        reason: opts.reason,
-        type: opts.type,
-        skip: 0,
-        take: opts.take,
-      });
+      const list = (tx: Tx) =>
+        listDeadLetters(tx, { tenantId: opts.tenant, reason: opts.reason, type: opts.type, skip: 0, take: opts.take });
+      const { rows, total } = await (opts.tenant ? inTenant(opts.tenant, list) : acrossTenants(list));
       if (opts.json) return console.log(JSON.stringify({ total, rows }, null, 2));
       if (total === 0) return console.log('No open dead letters.');
       console.log(
@@ -350,13 +361,15 @@ deadLetters
   .addHelpText('after', examples('dead-letters retry --reason retries_exhausted', 'dead-letters retry --event evt_123 evt_456'))
   .action(
     action(async (opts: { tenant?: string; reason?: string; type?: string; event?: string[] }) => {
-      const result = await retryDeadLetters(db(), {
-        tenantId: opts.tenant,
-        eventIds: opts.event,
-        filter: { reason: opts.reason, type: opts.type },
-        actor: cliActor(),
-        queue: queue().queue,
-      });
+      const retry = (tx: Tx) =>
+        retryDeadLetters(tx, {
+          tenantId: opts.tenant,
+          eventIds: opts.event,
+          filter: { reason: opts.reason, type: opts.type },
+          actor: cliActor(),
+          queue: queue().queue,
+        });
+      const result = await (opts.tenant ? inTenant(opts.tenant, retry) : acrossTenants(retry));
       console.log(
         `Requeued ${result.requeued}, already processed ${result.alreadyProcessed}` +
           (opts.event ? `, not found ${result.notFound}` : ''),
@@ -375,7 +388,9 @@ program
   .addHelpText('after', examples('audit --tenant kloof-gc --take 50'))
   .action(
     action(async (opts: { tenant: string; take: number }) => {
-      const { rows, total } = await listAudit(db(), { tenantId: opts.tenant, skip: 0, take: Math.min(opts.take, 100) });
+      const { rows, total } = await inTenant(opts.tenant, (tx) =>
+        listAudit(tx, { tenantId: opts.tenant, skip: 0, take: Math.min(opts.take, 100) }),
+      );
       if (total === 0) return console.log(`No audit entries for ${opts.tenant}.`);
       console.log(
         formatTable(rows, [

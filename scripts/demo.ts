@@ -5,7 +5,7 @@
  * both running until Ctrl-C. Every step is safe to run again.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, openSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
@@ -23,6 +23,7 @@ import { seedDemoEvents, type SeedProgress } from '@/server/demo/seed';
 import { env } from '@/server/env';
 import { createPublisher } from '@/server/events/publisher';
 import { checkServices, formatProblems } from './preflight';
+import { webBuildIsFresh } from './web-build';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const LOG_DIR = path.join(ROOT, '.demo');
@@ -33,8 +34,6 @@ const LOGINS: Array<{ email: string; role: Role; name: string; can: string }> = 
   { email: 'marketing@demo.club', role: 'marketing', name: 'Demo Marketing', can: '+ build and export segments, resolve duplicates' },
   { email: 'admin@demo.club', role: 'admin', name: 'Demo Admin', can: '+ dead-letter retry, users, API keys, audit' },
 ];
-/** What `next build` reads: when none of it changed since the last build, the build is skipped. */
-const WEB_SOURCES = ['app', 'components', 'server', 'lib', 'public', 'styles', 'proxy.ts', 'middleware.ts', 'next.config.mjs', 'postcss.config.mjs', 'tsconfig.json', 'package-lock.json', '.env.local'];
 
 class DemoError extends Error {}
 
@@ -162,26 +161,6 @@ async function assertPortFree(port: number) {
   });
 }
 
-function newestMtime(entry: string): number {
-  const full = path.join(ROOT, entry);
-  if (!existsSync(full)) return 0;
-  const stat = statSync(full);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const name of readdirSync(full)) {
-    if (name === 'node_modules' || name.startsWith('.')) continue;
-    newest = Math.max(newest, newestMtime(path.join(entry, name)));
-  }
-  return newest;
-}
-
-function buildIsFresh(): boolean {
-  const buildId = path.join(ROOT, '.next', 'BUILD_ID');
-  if (!existsSync(buildId)) return false;
-  const built = statSync(buildId).mtimeMs;
-  return WEB_SOURCES.every((entry) => newestMtime(entry) < built);
-}
-
 async function ensureLogins(db: ReturnType<typeof createDb>) {
   for (const login of LOGINS) {
     const [existing] = await db
@@ -256,7 +235,7 @@ async function main() {
   await migrateDatabase(config.DATABASE_URL);
   console.log(`  ${created ? 'Created and migrated' : 'Migrated'} ${new URL(config.DATABASE_URL).pathname.slice(1)}`);
 
-  const db = createDb({ max: 3 });
+  const db = createDb({ max: 3, owner: true });
   try {
     step('Creating the demo club and its logins');
     const { tenant } = await createTenant(db, { id: DEMO_TENANT_ID, name: 'Demo Golf Club', country: 'ZA', actor: ACTOR });
@@ -268,7 +247,7 @@ async function main() {
 
     // The web build runs alongside the seeding: the two share the machine but neither waits for the other.
     let build: Child | null = null;
-    if (buildIsFresh()) {
+    if (webBuildIsFresh()) {
       console.log('  The web app is already built for these sources');
     } else {
       step('Building the web app in the background (logs: .demo/build.log)');

@@ -19,7 +19,16 @@ export interface TestContext {
   redisUrl: string;
   /** Queue key prefix of this test file (BullMQ `prefix`), so files never see each other's jobs. */
   prefix: string;
+  /**
+   * The owner connection (bypasses row-level security): for setting up data and asserting on what is stored. Tests
+   * of the data layer's query logic may call it directly too.
+   */
   db: Database;
+  /**
+   * The app's connection (role crm_app, bound by row-level security): rows are visible only inside withTenant /
+   * withSystemScope. Whatever stands for the running app — in-process workers, the API runtime — uses this.
+   */
+  appDb: Database;
   /** Environment for child processes (workers) so they use this file's database and prefix. */
   childEnv: Record<string, string>;
   cleanup(): Promise<void>;
@@ -37,16 +46,18 @@ export async function createTestContext(label: string): Promise<TestContext> {
   assertLocal(databaseUrl);
   await ensureDatabase(databaseUrl);
   await migrateDatabase(databaseUrl);
-  const db = createDb({ url: databaseUrl, max: 5 });
+  const db = createDb({ url: databaseUrl, max: 5, owner: true });
+  const appDb = createDb({ url: databaseUrl, max: 5, owner: false });
   const prefix = `crmtest:${suffix}`;
   return {
     databaseUrl,
     redisUrl: REDIS_URL,
     prefix,
     db,
+    appDb,
     childEnv: { DATABASE_URL: databaseUrl, REDIS_URL, QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn' },
     async cleanup() {
-      await db.$client.end({ timeout: 5 });
+      await Promise.all([db.$client.end({ timeout: 5 }), appDb.$client.end({ timeout: 5 })]);
       const redis = createRedis({ url: REDIS_URL });
       try {
         let cursor = '0';

@@ -13,10 +13,13 @@ export async function createTenantRow(db: Database, id = 'test-club', country = 
   await db.insert(tenants).values({ id, name: `${id} (test)`, country }).onConflictDoNothing();
 }
 
-/** An in-process consumer + relay on the test's prefix (for tests that do not need separate processes). */
+/**
+ * An in-process consumer + relay on the test's prefix (for tests that do not need separate processes), connected as
+ * the app role like the worker process.
+ */
 export function startInProcessWorker(ctx: TestContext, opts: { concurrency?: number; lanes?: number; maxBatch?: number } = {}) {
   const consumer = startConsumer({
-    db: ctx.db,
+    db: ctx.appDb,
     logger,
     redisUrl: ctx.redisUrl,
     prefix: ctx.prefix,
@@ -26,7 +29,7 @@ export function startInProcessWorker(ctx: TestContext, opts: { concurrency?: num
     lockDurationMs: 5000,
     outageDelayMs: 500,
   });
-  const relay = startOutboxRelay({ db: ctx.db, logger, redisUrl: ctx.redisUrl, prefix: ctx.prefix, idleMs: 50 });
+  const relay = startOutboxRelay({ db: ctx.appDb, logger, redisUrl: ctx.redisUrl, prefix: ctx.prefix, idleMs: 50 });
   return {
     consumer,
     relay,

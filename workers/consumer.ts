@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { DelayedError, Worker, type Job } from 'bullmq';
 import { sql } from 'drizzle-orm';
 import type { Database } from '@/server/db/client';
+import { withSystemScope } from '@/server/db/scope';
 import { NonRetryableError, errorMessage, isConnectivityError } from '@/server/errors';
 import { eventSourceOf, normalizeJob, type NormalizedEvent } from '@/server/events/normalize';
 import type { Logger } from '@/server/logger';
@@ -58,18 +59,23 @@ export function startConsumer(options: ConsumerOptions) {
     });
   }
 
-  /** Counts a failed attempt in the sync log; returns the attempt number. */
+  /**
+   * Counts a failed attempt in the sync log; returns the attempt number. System scope, like the pipeline: the sync
+   * log is keyed by (source, event id) across tenants, and the event's tenant may not exist.
+   */
   async function recordFailure(normalized: NormalizedEvent, error: unknown): Promise<number> {
     const { envelope } = normalized;
     const message = errorMessage(error);
-    const rows = await db.execute<{ attempts: number }>(sql`
-      insert into sync_log (tenant_id, source, event_id, event_type, status, attempts, error, failed_step)
-      values (${envelope.tenantId}, ${envelope.source}, ${envelope.id}, ${envelope.type}, 'FAILED', 1, ${message}, 'process')
-      on conflict (source, event_id) do update
-        set attempts = sync_log.attempts + 1, status = 'FAILED', error = excluded.error,
-            failed_step = excluded.failed_step, updated_at = now()
-        where sync_log.status <> 'SUCCESS'
-      returning attempts`);
+    const rows = await withSystemScope(db, (tx) =>
+      tx.execute<{ attempts: number }>(sql`
+        insert into sync_log (tenant_id, source, event_id, event_type, status, attempts, error, failed_step)
+        values (${envelope.tenantId}, ${envelope.source}, ${envelope.id}, ${envelope.type}, 'FAILED', 1, ${message}, 'process')
+        on conflict (source, event_id) do update
+          set attempts = sync_log.attempts + 1, status = 'FAILED', error = excluded.error,
+              failed_step = excluded.failed_step, updated_at = now()
+          where sync_log.status <> 'SUCCESS'
+        returning attempts`),
+    );
     return rows[0]?.attempts ?? MAX_ATTEMPTS;
   }
 

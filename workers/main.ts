@@ -44,7 +44,7 @@ async function main() {
     maxBatch: config.WORKER_BATCH_SIZE,
     lockDurationMs: config.WORKER_LOCK_MS,
   });
-  const relay = startOutboxRelay({ db, logger, prefix });
+  const relay = startOutboxRelay({ db, logger, prefix, killAfterPublishedBatches: config.CRM_FAULT_RELAY_EXIT_AFTER_PUBLISH });
   const segmentConnection = createRedis({ forWorker: true });
   const segmentWorker = startSegmentRecomputeWorker({ connection: segmentConnection, prefix, db });
   const sweepConnection = createRedis({ forWorker: true });

@@ -1,6 +1,7 @@
 import { Queue } from 'bullmq';
 import { sql } from 'drizzle-orm';
-import type { Database, Tx } from '@/server/db/client';
+import type { Database } from '@/server/db/client';
+import { withSystemScope } from '@/server/db/scope';
 import { errorMessage } from '@/server/errors';
 import type { Logger } from '@/server/logger';
 import { createRedis, OUTBOUND_QUEUE } from '@/server/queue/connection';
@@ -12,6 +13,11 @@ export interface RelayOptions {
   prefix: string;
   batchSize?: number;
   idleMs?: number;
+  /**
+   * Fault injection for `npm run chaos` only (env CRM_FAULT_RELAY_EXIT_AFTER_PUBLISH): after the n-th published batch
+   * the process SIGKILLs itself before marking the rows sent, the exact window the at-least-once contract covers.
+   */
+  killAfterPublishedBatches?: number;
 }
 
 /**
@@ -26,9 +32,11 @@ export function startOutboxRelay(options: RelayOptions) {
   const idleMs = options.idleMs ?? 200;
   let stopped = false;
   let published = 0;
+  let batches = 0;
 
   async function relayOnce(): Promise<number> {
-    return options.db.transaction(async (tx: Tx) => {
+    // One relay serves every club's outbox: system scope.
+    return withSystemScope(options.db, async (tx) => {
       const rows = await tx.execute<{ id: string; type: string; envelope: unknown }>(sql`
         select id, type, envelope from outbox where published_at is null
         order by created_at limit ${batchSize} for update skip locked`);
@@ -36,6 +44,7 @@ export function startOutboxRelay(options: RelayOptions) {
       await queue.addBulk(
         rows.map((r) => ({ name: r.type, data: r.envelope, opts: { jobId: r.id, removeOnComplete: { age: 86400 } } })),
       );
+      if (++batches === options.killAfterPublishedBatches) process.kill(process.pid, 'SIGKILL');
       const ids = rows.map((r) => r.id);
       await tx.execute(sql`update outbox set published_at = now() where id = any(${sql.param(ids)}::text[])`);
       return rows.length;

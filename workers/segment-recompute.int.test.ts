@@ -49,7 +49,7 @@ describe('segment recompute worker', () => {
     const worker = startSegmentRecomputeWorker({
       connection: connection(true),
       prefix: ctx.prefix,
-      db: ctx.db,
+      db: ctx.appDb,
       refreshCountsEveryMs: 100,
       relativeDatesEveryMs: 0,
     });
@@ -95,7 +95,7 @@ describe('segment recompute worker', () => {
     const worker = startSegmentRecomputeWorker({
       connection: connection(true),
       prefix: ctx.prefix,
-      db: ctx.db,
+      db: ctx.appDb,
       refreshCountsEveryMs: 0,
       relativeDatesEveryMs: 300,
     });

@@ -1,6 +1,7 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Db } from '@/server/db/client';
+import { withSystemScope } from '@/server/db/scope';
 import { SEGMENT_QUEUE } from '@/server/queue/connection';
 import { logger } from '@/server/logger';
 import { SegmentError } from '@/server/segments/errors';
@@ -77,7 +78,7 @@ export function startSegmentRecomputeWorker(options: SegmentWorkerOptions): Segm
 
   const processJob = async (job: Job<SegmentJobData>): Promise<SegmentJobResult> => {
     if (job.name === 'relative-dates') {
-      const due = await timeRelativeSegments(options.db);
+      const due = await withSystemScope(options.db, (tx) => timeRelativeSegments(tx));
       // Run soon, but still deduplicated against recomputes already waiting.
       for (const target of due) await enqueueSegmentRecompute(queue, target, { delayMs: 0 });
       return { queued: due.length };
@@ -125,7 +126,7 @@ export function startSegmentRecomputeWorker(options: SegmentWorkerOptions): Segm
       ? setInterval(() => {
           if (refreshing) return;
           refreshing = true;
-          refreshMemberCounts(options.db)
+          withSystemScope(options.db, (tx) => refreshMemberCounts(tx))
             .catch((error) => logger.warn({ err: error }, 'member count refresh failed'))
             .finally(() => {
               refreshing = false;

@@ -18,7 +18,7 @@ beforeAll(async () => {
   ]);
   await ctx.db.insert(profiles).values([{ tenantId: 'club-joburg' }, { tenantId: 'club-joburg' }]);
   connection = createRedis({ url: ctx.redisUrl, forWorker: true });
-  scheduler = await startSweepScheduler({ connection, prefix: ctx.prefix, db: ctx.db, resyncMs: 3_600_000 });
+  scheduler = await startSweepScheduler({ connection, prefix: ctx.prefix, db: ctx.appDb, resyncMs: 3_600_000 });
 });
 
 afterAll(async () => {

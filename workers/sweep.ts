@@ -1,6 +1,7 @@
 import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job, type JobSchedulerJson } from 'bullmq';
 import { z } from 'zod';
 import type { Database } from '@/server/db/client';
+import { withSystemScope } from '@/server/db/scope';
 import { tenants } from '@/server/db/schema';
 import type { Logger } from '@/server/logger';
 import { SWEEP_QUEUE } from '@/server/queue/connection';
@@ -69,7 +70,10 @@ export async function startSweepScheduler(options: SweepSchedulerOptions): Promi
   const stopping = new AbortController();
 
   async function syncSchedulers(): Promise<void> {
-    const rows = await db.select({ id: tenants.id, timeZone: tenants.timeZone, sweepHour: tenants.sweepHour }).from(tenants);
+    // Every club gets a schedule: the one look-up across tenants; each sweep then runs in its tenant's scope.
+    const rows = await withSystemScope(db, (tx) =>
+      tx.select({ id: tenants.id, timeZone: tenants.timeZone, sweepHour: tenants.sweepHour }).from(tenants),
+    );
     const existing = new Map<string, JobSchedulerJson>();
     for (const s of await queue.getJobSchedulers()) existing.set(s.key, s);
     const wanted = new Set(rows.map((t) => schedulerIdFor(t.id)));

@@ -3,17 +3,21 @@
 import { Search, X } from 'lucide-react';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useRef, useState, useTransition } from 'react';
+import { isContactQuery } from './contact-query';
+import { usePrivateSearch } from './private-search';
 
 const DEBOUNCE_MS = 180;
 
 /**
- * One box for name, email, phone (any format) or member/player id. Results follow as you type: the query goes into
- * the URL (shareable) and the server re-renders the list; the box itself never loses focus or text.
+ * One box for name, email, phone (any format) or member/player id. Results follow as you type: a name goes into
+ * the URL (shareable) and the server re-renders the list; an email or phone number stays out of the URL (inside a
+ * PrivateSearchProvider) and is searched with a POST. The box itself never loses focus or text.
  */
 export function SearchBox({ autoFocus }: { autoFocus?: boolean }) {
   const router = useRouter();
   const pathname = usePathname();
   const params = useSearchParams();
+  const privateSearch = usePrivateSearch();
   const [value, setValue] = useState(params.get('q') ?? '');
   const [pending, startTransition] = useTransition();
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
@@ -23,14 +27,25 @@ export function SearchBox({ autoFocus }: { autoFocus?: boolean }) {
     if (autoFocus) input.current?.focus();
   }, [autoFocus]);
   useEffect(() => () => clearTimeout(timer.current), []);
+  // A private search restored from this tab's storage after hydration shows in the box (state adjusted in render).
+  const privateQuery = privateSearch?.query ?? null;
+  const [shownPrivate, setShownPrivate] = useState(privateQuery);
+  if (privateQuery !== shownPrivate) {
+    setShownPrivate(privateQuery);
+    if (privateQuery && !value) setValue(privateQuery);
+  }
 
-  function push(q: string) {
+  function push(raw: string) {
+    const q = raw.trim();
+    const keepPrivate = privateSearch !== null && isContactQuery(q);
+    privateSearch?.setQuery(keepPrivate ? q : null);
     const next = new URLSearchParams(params.toString());
     next.delete('skip');
     next.delete('focus');
-    if (q.trim()) next.set('q', q.trim());
+    if (q && !keepPrivate) next.set('q', q);
     else next.delete('q');
-    if (!q.trim() && next.get('sort') === 'relevance') next.delete('sort');
+    if (!q && next.get('sort') === 'relevance') next.delete('sort');
+    if (next.toString() === params.toString()) return;
     startTransition(() => router.replace(`${pathname}?${next.toString()}`, { scroll: false }));
   }
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import postgres from 'postgres';
 import { createDb, type Database } from '@/server/db/client';
 import { ensureDatabase, migrateDatabase } from '@/server/db/migrate';
-import { tenants } from '@/server/db/schema';
+import { createTenant } from '@/server/admin/tenants';
 import { createRedis } from '@/server/queue/connection';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -25,8 +25,9 @@ export async function freshBenchEnv(label: string): Promise<BenchEnv> {
   const databaseUrl = base.toString();
   await ensureDatabase(databaseUrl);
   await migrateDatabase(databaseUrl);
-  const db = createDb({ url: databaseUrl, max: 4 });
-  await db.insert(tenants).values({ id: BENCH_TENANT, name: 'Bench Golf Club', country: 'ZA' }).onConflictDoNothing();
+  const db = createDb({ url: databaseUrl, max: 4, owner: true });
+  // Through the real admin code, so the club has its system segments and every event pays for them.
+  await createTenant(db, { id: BENCH_TENANT, name: 'Bench Golf Club', country: 'ZA' });
   const prefix = `bench:${suffix}`;
   return {
     databaseUrl,

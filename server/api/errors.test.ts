@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { activitiesQuery, customersQuery, deadLettersQuery, idParams, resolveQuery } from './v1/schemas';
-import { ApiError, parseOrThrow } from './errors';
+import { ApiError, inertMessage, MAX_INPUT_DEPTH, parseOrThrow } from './errors';
 
 function message(schema: z.ZodType, input: unknown, prefix = ''): string {
   try {
@@ -54,5 +54,34 @@ describe('parseOrThrow', () => {
   it('joins several problems and prefixes body fields', () => {
     expect(message(customersQuery, { take: '0', skip: 'x' })).toBe('skip: must be a number; take: must be ≥ 1');
     expect(message(idParams, { id: 'x' }, 'body')).toBe('body.id: must be a UUID');
+  });
+});
+
+describe('parseOrThrow with hostile input', () => {
+  it('never repeats a parameter name that is not a plain identifier', () => {
+    expect(message(customersQuery, { '<script>alert(1)</script>': '1' })).toBe('(a name with unexpected characters): unknown parameter');
+    expect(message(customersQuery, { "' or 1=1 --": '1' })).not.toContain("'");
+    expect(message(customersQuery, { take: 'x', '<img>': 1 }, 'body')).toBe('body.take: must be a number; body.(a name with unexpected characters): unknown parameter');
+  });
+
+  it('refuses NUL bytes and unpaired surrogates anywhere, naming where', () => {
+    expect(message(customersQuery, { q: 'a\u0000b' })).toBe('q: must not contain NUL or unpaired surrogate characters');
+    expect(message(resolveQuery, { email: 'x\ud800' }, 'body')).toBe('body.email: must not contain NUL or unpaired surrogate characters');
+    expect(message(customersQuery, { 'k\u0000': '1' })).toBe('(a name with unexpected characters): must not contain NUL or unpaired surrogate characters');
+    expect(parseOrThrow(customersQuery, { q: 'Zoë 🏌️‍♀️' })).toMatchObject({ q: 'Zoë 🏌️‍♀️' });
+  });
+});
+
+describe('what error answers may carry', () => {
+  it('turns angle brackets into quotation marks and drops control characters', () => {
+    expect(inertMessage('unknown operator "<script>alert(1)</script>"\u0000\u001b')).toBe('unknown operator "‹script›alert(1)‹/script›"');
+    expect(new ApiError('bad_request', 'a <b> c').message).toBe('a ‹b› c');
+    expect(inertMessage('take: must be ≤ 100; Zoë 🏌')).toBe('take: must be ≤ 100; Zoë 🏌');
+  });
+
+  it('refuses input nested deeper than the limit before a schema recurses into it', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 10_000; i++) deep = [deep];
+    expect(message(customersQuery, { q: deep }, 'body')).toBe(`body.q: nested more than ${MAX_INPUT_DEPTH} levels deep`);
   });
 });

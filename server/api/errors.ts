@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { storableText } from '@/server/storable-text';
 
 export const API_ERROR_CODES = [
   'bad_request',
@@ -21,6 +22,16 @@ const STATUS: Record<ApiErrorCode, number> = {
   internal: 500,
 };
 
+/**
+ * Messages may quote what a caller sent (a segment rule's unknown operator, say). They go out as JSON, but an
+ * answer must never carry markup or control characters verbatim: angle brackets become ‹ › and control
+ * characters are dropped.
+ */
+export function inertMessage(message: string): string {
+  const printable = message.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '');
+  return storableText(printable).replace(/</g, '‹').replace(/>/g, '›');
+}
+
 /** An answer other than success, with a message written for the caller. Thrown by handlers, mapped by apiRoute. */
 export class ApiError extends Error {
   readonly status: number;
@@ -29,7 +40,7 @@ export class ApiError extends Error {
     message: string,
     readonly headers: Record<string, string> = {},
   ) {
-    super(message);
+    super(inertMessage(message));
     this.name = 'ApiError';
     this.status = STATUS[code];
   }
@@ -47,12 +58,23 @@ export function badRequest(message: string): never {
   throw new ApiError('bad_request', message);
 }
 
+/**
+ * A parameter name as messages show it. Names come from the caller (unknown query parameters, body keys), so one
+ * that is not a plain identifier is not repeated: an answer must never reflect markup or control characters.
+ */
+export function shownName(name: string): string {
+  return /^[A-Za-z0-9_-]{1,64}$/.test(name) ? name : '(a name with unexpected characters)';
+}
+
+function pathOf(prefix: string, path: PropertyKey[]): string {
+  return [prefix, ...path.map((p) => shownName(String(p)))].filter(Boolean).join('.');
+}
+
 /** A zod issue in words a caller can act on: "take: must be ≤ 100", "status: must be one of ACTIVE, …". */
 export function describeIssue(issue: z.core.$ZodIssue, prefix = ''): string {
-  const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+  const path = pathOf(prefix, issue.path);
   if (issue.code === 'unrecognized_keys') {
-    const name = (key: string) => [prefix, ...issue.path.map(String), key].filter(Boolean).join('.');
-    return issue.keys.map((key) => `${name(key)}: unknown parameter`).join('; ');
+    return issue.keys.map((key) => `${pathOf(prefix, [...issue.path, key])}: unknown parameter`).join('; ');
   }
   const message = humanMessage(issue);
   return path ? `${path}: ${message}` : message;
@@ -96,8 +118,47 @@ export function describeIssues(error: z.ZodError, prefix = ''): string {
   return error.issues.map((issue) => describeIssue(issue, prefix)).join('; ');
 }
 
-/** Validates input, or throws a 400 ApiError whose message names every bad parameter (under `prefix`). */
+/** Deeper input is refused before validation: recursive schemas (segment rules) would exhaust the stack on it. */
+export const MAX_INPUT_DEPTH = 32;
+
+/**
+ * Checks input before any schema sees it: the path of the first string or key PostgreSQL cannot store (NUL,
+ * unpaired surrogate), or of the first value nested deeper than MAX_INPUT_DEPTH. Iterative, so no input can
+ * overflow the stack here either.
+ */
+function inspectInput(input: unknown): { problem: 'unstorable' | 'too_deep'; path: PropertyKey[] } | null {
+  const stack: { value: unknown; path: PropertyKey[] }[] = [{ value: input, path: [] }];
+  while (stack.length) {
+    const { value, path } = stack.pop()!;
+    if (typeof value === 'string') {
+      if (storableText(value) !== value) return { problem: 'unstorable', path };
+      continue;
+    }
+    if (typeof value !== 'object' || value === null) continue;
+    if (path.length >= MAX_INPUT_DEPTH) return { problem: 'too_deep', path: path.slice(0, 1) };
+    for (const [key, child] of Object.entries(value)) {
+      if (storableText(key) !== key) return { problem: 'unstorable', path: [...path, key] };
+      stack.push({ value: child, path: [...path, key] });
+    }
+  }
+  return null;
+}
+
+/**
+ * Validates input, or throws a 400 ApiError whose message names every bad parameter (under `prefix`). Text the
+ * database cannot hold (a NUL byte, half of a surrogate pair) is refused here, before any query sees it.
+ */
 export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, prefix = ''): z.output<S> {
+  const found = inspectInput(input);
+  if (found) {
+    const where = pathOf(prefix, found.path) || 'body';
+    throw new ApiError(
+      'bad_request',
+      found.problem === 'too_deep'
+        ? `${where}: nested more than ${MAX_INPUT_DEPTH} levels deep`
+        : `${where}: must not contain NUL or unpaired surrogate characters`,
+    );
+  }
   // reportInput lets a missing value ("is required") be told apart from a wrong one; inputs never reach messages.
   const result = schema.safeParse(input, { reportInput: true });
   if (!result.success) throw new ApiError('bad_request', describeIssues(result.error, prefix));

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Permission } from '@/server/auth/permissions';
-import type { Database } from '@/server/db/client';
+import type { Tx } from '@/server/db/client';
+import { withTenant } from '@/server/db/scope';
 import { runtime, type Runtime } from '@/server/auth/runtime';
 import { isSameOrigin } from '@/server/auth/session-token';
 import { AdminError } from '@/server/admin/errors';
@@ -10,14 +11,19 @@ import { SegmentError } from '@/server/segments/errors';
 import { ApiError, parseOrThrow } from './errors';
 import { authenticate, type Principal } from './principal';
 import { consumeRateLimit } from './rate-limit';
+import { jsonResponse } from './json-response';
 
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
 
 export interface HandlerContext<P, Q, B> {
   req: Request;
-  /** The database; every query must also be given `principal.tenantId`. */
-  db: Database;
-  /** Connections beyond the database (Redis, key prefix) for handlers that enqueue work. */
+  /**
+   * A transaction scoped to the caller's tenant (row-level security), committed when the handler returns; every
+   * query must also be given `principal.tenantId`. A response streamed after that reads through `rt.db` with
+   * withTenant per page.
+   */
+  db: Tx;
+  /** Connections beyond the transaction (the database, Redis, key prefix) for streaming and enqueueing work. */
   rt: Runtime;
   params: Out<P>;
   query: Out<Q>;
@@ -91,7 +97,9 @@ export function apiRoute<
       const query = parseWith(spec.query, searchParamsObject(new URL(req.url).searchParams), '') as Out<Q>;
       const body = (spec.body ? parseWith(spec.body, await readJson(req), 'body') : undefined) as Out<B>;
 
-      const result = await handler({ req, db: rt.db, rt, params, query, body, principal, requestId });
+      const result = await withTenant(rt.db, principal.tenantId, (db) =>
+        handler({ req, db, rt, params, query, body, principal, requestId }),
+      );
       return toResponse(result, spec.successStatus ?? 200, requestId);
     } catch (error) {
       return errorResponse(error, requestId, req);
@@ -136,9 +144,9 @@ function toResponse(result: unknown, status: number, requestId: string): Respons
   }
   const headers = { ...NO_STORE, 'X-Request-Id': requestId };
   if (result instanceof ListResult || result instanceof CursorResult) {
-    return Response.json({ data: result.rows, meta: result.meta }, { status, headers });
+    return jsonResponse({ data: result.rows, meta: result.meta }, { status, headers });
   }
-  return Response.json({ data: result }, { status, headers });
+  return jsonResponse({ data: result }, { status, headers });
 }
 
 /**
@@ -163,7 +171,7 @@ export function errorResponse(error: unknown, requestId: string, req?: Request):
   }
   const code = known?.code ?? 'internal';
   const message = known?.message ?? 'Something went wrong';
-  return Response.json(
+  return jsonResponse(
     { error: { code, message, requestId } },
     {
       status: known?.status ?? 500,

@@ -3,6 +3,7 @@ import { permissionsForScopes, type Permission } from '@/server/auth/permissions
 import type { Runtime } from '@/server/auth/runtime';
 import { readCookie, readSessionUserId } from '@/server/auth/session-token';
 import { loadViewer, TENANT_COOKIE } from '@/server/auth/staff-access';
+import { withSystemScope } from '@/server/db/scope';
 import { ApiError } from './errors';
 
 /** Who is calling the read API: an API key of one tenant, or a signed-in staff member in their active tenant. */
@@ -26,7 +27,8 @@ export async function authenticate(request: Request, rt: Runtime): Promise<Princ
     if (scheme?.toLowerCase() !== 'bearer' || !token) {
       throw new ApiError('unauthorized', 'Authorization must be "Bearer <API key>"');
     }
-    const key = await findApiKey(rt.db, token);
+    // Which club a key belongs to is what this finds out: a look-up across tenants.
+    const key = await withSystemScope(rt.db, (tx) => findApiKey(tx, token));
     if (!key) return null;
     return {
       tenantId: key.tenantId,
@@ -39,7 +41,8 @@ export async function authenticate(request: Request, rt: Runtime): Promise<Princ
 
   const userId = await readSessionUserId(request, rt.authSecret);
   if (!userId) return null;
-  const viewer = await loadViewer(rt.db, { userId, requestedTenantId: readCookie(request.headers, TENANT_COOKIE) });
+  const requestedTenantId = readCookie(request.headers, TENANT_COOKIE);
+  const viewer = await withSystemScope(rt.db, (tx) => loadViewer(tx, { userId, requestedTenantId }));
   if (!viewer) return null;
   return {
     tenantId: viewer.tenantId,

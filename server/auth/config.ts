@@ -1,5 +1,6 @@
 import { CredentialsSignin, type NextAuthConfig } from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
+import { withSystemScope } from '@/server/db/scope';
 import { logger } from '@/server/logger';
 import { authorizeCredentials, clientAddress, SignInRefused } from './credentials';
 import { OIDC_PROVIDER_ID, oidcProviders } from './oidc';
@@ -74,7 +75,8 @@ export function buildAuthConfig(): NextAuthConfig {
         if (!email || profile?.email_verified === false) return false;
         const staff = await findStaffAccountByEmail(db, email);
         if (!staff) return false;
-        return (await listTenantAccess(db, { userId: staff.id })).length > 0;
+        const access = await withSystemScope(db, (tx) => listTenantAccess(tx, { userId: staff.id }));
+        return access.length > 0;
       },
       async jwt({ token, user, account, profile }) {
         if (!account) return token;

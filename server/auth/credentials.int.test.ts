@@ -41,7 +41,7 @@ const THROTTLED = { reason: 'throttled' };
 beforeAll(async () => {
   ctx = await createTestContext('auth_credentials');
   redis = createRedis({ url: ctx.redisUrl });
-  deps = { db: ctx.db, throttle: createSignInThrottle({ redis, prefix: ctx.prefix }) };
+  deps = { db: ctx.appDb, throttle: createSignInThrottle({ redis, prefix: ctx.prefix }) };
   await createTenant(ctx.db, { id: 'alpha-gc', name: 'Alpha GC' });
   await createTenant(ctx.db, { id: 'bravo-cc', name: 'Bravo CC' });
 });

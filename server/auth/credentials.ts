@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Db } from '@/server/db/client';
+import { withSystemScope } from '@/server/db/scope';
 import { DUMMY_HASH, verifyPassword } from './password';
 import { findStaffAccountByEmail, listTenantAccess } from './staff-access';
 import type { SignInThrottle } from './throttle';
@@ -69,7 +70,8 @@ export async function authorizeCredentials(
   }
   await deps.throttle.recordSuccess(key);
 
-  const access = await listTenantAccess(deps.db, { userId: account.id });
+  // A staff account may belong to several clubs: its memberships are read across tenants.
+  const access = await withSystemScope(deps.db, (tx) => listTenantAccess(tx, { userId: account.id }));
   if (access.length === 0) throw new SignInRefused('no_access');
   return { id: account.id, name: account.name, email: account.email };
 }

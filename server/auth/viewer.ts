@@ -1,6 +1,7 @@
 import { cookies, headers } from 'next/headers';
 import { forbidden, redirect } from 'next/navigation';
 import { cache } from 'react';
+import { withSystemScope } from '@/server/db/scope';
 import { auth } from './index';
 import type { Permission } from './permissions';
 import { runtime } from './runtime';
@@ -19,7 +20,8 @@ export const getViewer = cache(async (): Promise<Viewer | null> => {
   const userId = session?.user?.id;
   if (!userId) return null;
   const requestedTenantId = (await cookies()).get(TENANT_COOKIE)?.value;
-  return loadViewer(runtime().db, { userId, requestedTenantId });
+  // The person's clubs, across tenants: the active club is what this decides.
+  return withSystemScope(runtime().db, (tx) => loadViewer(tx, { userId, requestedTenantId }));
 });
 
 export async function signInUrl(): Promise<string> {

@@ -8,12 +8,25 @@ export type Database = PostgresJsDatabase<typeof schema> & { $client: postgres.S
 export type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 export type Db = Database | Tx;
 
+/** The role the web app, API and worker run as: bound by row-level security (server/db/scope.ts). */
+export const APP_ROLE = 'crm_app';
+
 export interface DbOptions {
   url?: string;
   max?: number;
+  /**
+   * Connect as the URL's own user, the tables' owner, instead of the app role: for migrations, test setup and
+   * assertions, and the seeding and benchmark tools that must see every tenant. Nothing that serves requests or
+   * processes events uses it.
+   */
+  owner?: boolean;
 }
 
-/** The one way to build a database client. Everything else receives it as an argument. */
+/**
+ * The one way to build a database client. Everything else receives it as an argument. By default it runs as the
+ * app role (the startup parameter `role`, so every pooled connection is crm_app from its first query): rows are
+ * visible only inside a scoped transaction (withTenant / withSystemScope). The URL's user must be a member of crm_app.
+ */
 export function createDb(options: DbOptions = {}): Database {
   const client = postgres(options.url ?? env().DATABASE_URL, {
     max: options.max ?? 10,
@@ -22,7 +35,7 @@ export function createDb(options: DbOptions = {}): Database {
     idle_timeout: 60,
     connect_timeout: 10,
     // Short OLTP queries: JIT compiling the bigger aggregates (scoring facts) costs more than running them.
-    connection: { jit: 'off' },
+    connection: { jit: 'off', ...(options.owner ? {} : { role: APP_ROLE }) },
   });
   return drizzle(client, { schema, casing: 'snake_case' }) as Database;
 }

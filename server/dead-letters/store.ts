@@ -5,6 +5,7 @@ import { auditLog, deadLetters, syncLog, type DeadLetterReason } from '../db/sch
 import { jobIdFor, inboundJobOptions } from '../queue/job-options';
 import { getInboundQueue } from '../queue/queues';
 import { priorityOf } from '../events/registry';
+import { storableJson, storableText } from '../storable-text';
 
 export interface DeadLetterInput {
   tenantId: string | null;
@@ -20,10 +21,30 @@ export interface DeadLetterInput {
 }
 
 /**
+ * A dead letter keeps whatever the producer sent, so it must be storable whatever that was: characters PostgreSQL
+ * refuses are replaced (in the job and in every text column), and job data that is JSON `null` (or nothing) is
+ * stored as JSON null — a bare SQL NULL would break the NOT NULL column and lose the dead letter.
+ */
+function storableDeadLetter(input: DeadLetterInput): Omit<DeadLetterInput, 'jobData'> & { jobData: unknown } {
+  return {
+    ...input,
+    tenantId: input.tenantId === null ? null : storableText(input.tenantId),
+    source: storableText(input.source),
+    eventId: storableText(input.eventId),
+    eventType: storableText(input.eventType),
+    jobName: storableText(input.jobName),
+    step: storableText(input.step),
+    error: storableText(input.error),
+    jobData: input.jobData === null || input.jobData === undefined ? sql`'null'::jsonb` : storableJson(input.jobData),
+  };
+}
+
+/**
  * Records a dead letter and marks its sync log row DEAD_LETTERED, in the caller's transaction. A second dead-lettering
  * of the same event (after a retry) updates the same row.
  */
-export async function writeDeadLetter(tx: Db, input: DeadLetterInput): Promise<void> {
+export async function writeDeadLetter(tx: Db, raw: DeadLetterInput): Promise<void> {
+  const input = storableDeadLetter(raw);
   const error = input.error.slice(0, 2000);
   await tx
     .insert(deadLetters)
@@ -33,7 +54,7 @@ export async function writeDeadLetter(tx: Db, input: DeadLetterInput): Promise<v
       eventId: input.eventId,
       eventType: input.eventType,
       jobName: input.jobName,
-      jobData: input.jobData ?? null,
+      jobData: input.jobData,
       reason: input.reason,
       failedStep: input.step,
       error,
@@ -47,7 +68,7 @@ export async function writeDeadLetter(tx: Db, input: DeadLetterInput): Promise<v
         failedStep: input.step,
         error,
         attempts: input.attempts,
-        jobData: input.jobData ?? null,
+        jobData: input.jobData,
         deadLetteredAt: sql`now()`,
         resolvedAt: null,
       },

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { NonRetryableError } from '../errors';
+import { mayHoldUnstorable, storableJson, UNSTORABLE_REPLACED } from '../storable-text';
 import { crmEventSchema, SUPPORTED_MAJOR_VERSIONS, type CrmEvent } from './envelope';
 import { getDefinition } from './registry';
 import type { EventDefinition, EventEffects } from './types';
@@ -122,7 +123,7 @@ function envelopeFromFlat(jobName: string, flat: JsonObject, jobTimestamp: numbe
   };
 }
 
-function jsonSize(data: unknown): number {
+function jsonOf(data: unknown): string {
   let json: string | undefined;
   try {
     json = JSON.stringify(data);
@@ -130,12 +131,16 @@ function jsonSize(data: unknown): number {
     throw new NonRetryableError('invalid_envelope', `job data is not JSON-serialisable: ${(error as Error).message}`);
   }
   if (json === undefined) throw new NonRetryableError('invalid_envelope', 'job data is empty');
-  return Buffer.byteLength(json, 'utf8');
+  return json;
 }
 
-/** The raw envelope a job carries, in either producer format (§1). */
-function rawEnvelopeOf(job: InboundJob): JsonObject {
-  const size = jsonSize(job.data);
+/**
+ * The raw envelope a job carries, in either producer format (§1), with characters PostgreSQL cannot store
+ * replaced (`replaced` says whether any were).
+ */
+function rawEnvelopeOf(job: InboundJob): { raw: JsonObject; replaced: boolean } {
+  const json = jsonOf(job.data);
+  const size = Buffer.byteLength(json, 'utf8');
   if (size > MAX_EVENT_BYTES) {
     throw new NonRetryableError('invalid_envelope', `job data is ${size} bytes; the limit is ${MAX_EVENT_BYTES}`);
   }
@@ -143,9 +148,11 @@ function rawEnvelopeOf(job: InboundJob): JsonObject {
     const kind = Array.isArray(job.data) ? 'an array' : job.data === null ? 'null' : typeof job.data;
     throw new NonRetryableError('invalid_envelope', `job data must be an object, got ${kind}`);
   }
-  if (isEnvelopeShaped(job.data)) return job.data;
-  const flat = flatObjectOf(job.data);
-  if (flat) return envelopeFromFlat(job.name, flat, Number.isFinite(job.timestamp) ? job.timestamp : Date.now());
+  const data = mayHoldUnstorable(json) ? (storableJson(job.data) as JsonObject) : job.data;
+  const replaced = data !== job.data && JSON.stringify(data) !== json;
+  if (isEnvelopeShaped(data)) return { raw: data, replaced };
+  const flat = flatObjectOf(data);
+  if (flat) return { raw: envelopeFromFlat(job.name, flat, Number.isFinite(job.timestamp) ? job.timestamp : Date.now()), replaced };
   throw new NonRetryableError(
     'invalid_envelope',
     `job "${job.name}" is neither an envelope (no "type") nor a flat Messaging event (no "eventId")`,
@@ -185,7 +192,7 @@ function clampEffects(effects: EventEffects, now: Date): boolean {
  */
 export function normalizeJob(job: InboundJob, options: NormalizeOptions = {}): NormalizedEvent {
   const now = options.now ?? new Date();
-  const raw = rawEnvelopeOf(job);
+  const { raw, replaced } = rawEnvelopeOf(job);
 
   const parsed = crmEventSchema.safeParse(raw);
   if (!parsed.success) {
@@ -212,7 +219,7 @@ export function normalizeJob(job: InboundJob, options: NormalizeOptions = {}): N
     throw new NonRetryableError('invalid_payload', `${definition.type} payload: ${describeIssues(payload.error)}`);
   }
 
-  const warnings: string[] = [];
+  const warnings: string[] = replaced ? [UNSTORABLE_REPLACED] : [];
   const normalizedEnvelope: CrmEvent = { ...envelope, type: definition.type };
   if (isTooFarAhead(new Date(envelope.timestamp), now)) {
     normalizedEnvelope.timestamp = now.toISOString();

@@ -290,7 +290,7 @@ describe('resolveProfile', () => {
 describe('resolveProfile under concurrency', () => {
   let wide: Database;
   beforeAll(() => {
-    wide = createDb({ url: ctx.databaseUrl, max: 20 });
+    wide = createDb({ url: ctx.databaseUrl, max: 20, owner: true });
   });
   afterAll(async () => {
     await wide?.$client.end({ timeout: 5 });

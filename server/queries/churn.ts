@@ -2,7 +2,7 @@ import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/server/db/client';
 import { CHURN_LEVELS, profiles, profileScores, type ChurnLevel, type ScoreFactor } from '@/server/db/schema';
-import { CONSENT_FILTERS, consentCondition, memberRowColumns } from './members';
+import { CONSENT_FILTERS, consentCondition, memberRowColumns, pageTotal } from './members';
 import { pagingSchema } from './paging';
 
 export const CHURN_SORTS = ['churnRiskScore', 'change', 'lastActivityAt', 'name'] as const;
@@ -78,26 +78,32 @@ export async function listChurnRisk(
     name: [direction(memberRowColumns.name)],
   }[f.sort];
 
-  const [rows, [{ total }]] = await Promise.all([
-    db
-      .select({
-        ...memberRowColumns,
-        churnRiskScoreAt: profiles.churnRiskScoreAt,
-        previousScore: previous,
-        change,
-        factors: sql<ScoreFactor[] | null>`(
-          select ps.factors from ${profileScores} ps
-          where ps.tenant_id = ${tenantId} and ps.profile_id = ${outerId} and ps.kind = 'CHURN'
-          order by ps.scored_at desc limit 1)`,
-      })
-      .from(profiles)
-      .where(condition)
-      .orderBy(...order, asc(profiles.id))
-      .offset(f.skip)
-      .limit(f.take),
-    db.select({ total: sql<number>`count(*)::int` }).from(profiles).where(condition),
-  ]);
-  return { rows: rows.map((r) => ({ ...r, factors: topFactors(r.factors ?? []) })), total, skip: f.skip, take: f.take };
+  const rows = await db
+    .select({
+      ...memberRowColumns,
+      churnRiskScoreAt: profiles.churnRiskScoreAt,
+      previousScore: previous,
+      change,
+      factors: sql<ScoreFactor[] | null>`(
+        select ps.factors from ${profileScores} ps
+        where ps.tenant_id = ${tenantId} and ps.profile_id = ${outerId} and ps.kind = 'CHURN'
+        order by ps.scored_at desc limit 1)`,
+    })
+    .from(profiles)
+    .where(condition)
+    .orderBy(...order, asc(profiles.id))
+    .offset(f.skip)
+    .limit(f.take);
+  // Capped like the members list: an exact count of the whole club is a scan of every profile, dearer than the page.
+  const count = await pageTotal(db, { rows, skip: f.skip, take: f.take }, condition);
+  return {
+    rows: rows.map((r) => ({ ...r, factors: topFactors(r.factors ?? []) })),
+    total: count.total,
+    /** False above COUNT_CAP people: `total` is then the planner's estimate. */
+    totalExact: count.exact,
+    skip: f.skip,
+    take: f.take,
+  };
 }
 
 /** Factors that actually add risk, heaviest contribution first. */

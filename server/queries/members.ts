@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, inArray, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/server/db/client';
 import {
@@ -136,9 +136,20 @@ async function profilesByIdentifier(db: Db, tenantId: string, q: string): Promis
 }
 
 /**
+ * One typed word: found anywhere in search_text, or — with one or two letters ("Zanele M", "du T") — at the start of
+ * a word there. A fragment that short has no trigram of its own, so anywhere would match nearly everyone and scan
+ * the whole club; at a word start it does have one ("  m").
+ */
+function wordCondition(word: string): SQL {
+  const w = escapeLike(word);
+  if (word.length >= 3) return sql`${profiles.searchText} like ${`%${w}%`}`;
+  return sql`(${profiles.searchText} like ${`${w}%`} or ${profiles.searchText} like ${`% ${w}%`})`;
+}
+
+/**
  * The search condition for `q`. A phone number in any format matches phone digits and phone identities only (it
- * cannot be a name); anything else matches name/email fragments (every word must appear in search_text) or an
- * exact identifier.
+ * cannot be a name); anything else matches name/email fragments (every word must appear in search_text, see
+ * wordCondition) or an exact identifier. For `scopedProfiles`, the only source where it can use the trigram index.
  */
 async function searchCondition(db: Db, tenantId: string, q: string): Promise<{ where: SQL; folded: string }> {
   const folded = foldSearchText(q);
@@ -148,13 +159,28 @@ async function searchCondition(db: Db, tenantId: string, q: string): Promise<{ w
     matches.push(eq(profiles.phoneDigits, phoneDigits(e164)));
   } else {
     const words = folded.split(' ').filter(Boolean);
-    if (words.length > 0) {
-      matches.push(and(...words.map((w) => sql`${profiles.searchText} like ${`%${escapeLike(w)}%`}`))!);
-    }
+    if (words.length > 0) matches.push(and(...words.map(wordCondition))!);
   }
   if (ids.length > 0) matches.push(inArray(profiles.id, ids));
   return { where: or(...matches) ?? sql`false`, folded: e164 ? '' : folded };
 }
+
+/**
+ * Where the members list reads profiles: profile_search (drizzle/0004, 0005), every column of the club's profiles
+ * with the tenant scope applied as a plain condition. Row-level security on the table itself would keep a search's
+ * LIKE (not leakproof) away from the trigram index; through the view it is an index condition, and each candidate
+ * row is read once. A CTE named "profiles", so every `profiles` column refers to it.
+ *
+ * Given the `matching` condition of a text search, the CTE holds just the matches, planned on their own (OFFSET 0
+ * keeps the outer ORDER BY and LIMIT out): the trigram index finds them whatever the sort. Otherwise the planner may
+ * walk a sort index instead and read the whole club when a fragment matches few people or none ("bake" by name).
+ */
+function scopedProfiles(db: Db, matching?: SQL) {
+  return db
+    .$with('profiles', getTableColumns(profiles))
+    .as(matching ? sql`select * from profile_search as "profiles" where ${matching} offset 0` : sql`select * from profile_search`);
+}
+type ScopedProfiles = ReturnType<typeof scopedProfiles>;
 
 export type MemberRow = Awaited<ReturnType<typeof searchMembers>>['rows'][number];
 
@@ -173,16 +199,23 @@ export async function searchMembers(db: Db, input: MemberSearch & { tenantId: st
   const order = orderFor(sort, f.dir, folded);
   const condition = and(...where);
 
-  const [rows, count] = await Promise.all([
-    db
-      .select(memberRowColumns)
-      .from(profiles)
-      .where(condition)
-      .orderBy(...order)
-      .offset(f.skip)
-      .limit(f.take),
-    cappedCount(db, condition),
-  ]);
+  // A text search reads all its matches (scopedProfiles), so counting them in the same pass costs nothing. Without
+  // one, the list may stop early on an index, which a count in the pass would prevent.
+  const textSearch = folded !== '';
+  const scoped = scopedProfiles(db, textSearch ? condition : undefined);
+  const found = await db
+    .with(scoped)
+    .select({ ...memberRowColumns, matches: sql<number>`${textSearch ? sql`count(*) over ()` : sql`0`}`.mapWith(Number) })
+    .from(scoped)
+    .where(textSearch ? undefined : condition)
+    .orderBy(...order)
+    .offset(f.skip)
+    .limit(f.take);
+  const rows = found.map(({ matches: _matches, ...row }) => row);
+  const count =
+    textSearch && found[0]
+      ? { total: found[0].matches, exact: true }
+      : await pageTotal(db, { rows, skip: f.skip, take: f.take }, textSearch ? undefined : condition, scoped);
   return {
     rows,
     total: count.total,
@@ -201,11 +234,30 @@ export async function searchMembers(db: Db, input: MemberSearch & { tenantId: st
  */
 export const COUNT_CAP = 1_000;
 
-export async function cappedCount(db: Db, condition: SQL | undefined): Promise<{ total: number; exact: boolean }> {
-  const limited = db
-    .select({ one: sql`1` })
-    .from(profiles)
-    .where(condition)
+/**
+ * The total behind a page: a page that is not full ends the list, so its total is known without counting (an email
+ * or phone search, a narrow filter); otherwise a capped count.
+ */
+export async function pageTotal(
+  db: Db,
+  page: { rows: readonly unknown[]; skip: number; take: number },
+  condition: SQL | undefined,
+  scoped?: ScopedProfiles,
+): Promise<{ total: number; exact: boolean }> {
+  const { rows, skip, take } = page;
+  if (rows.length < take && (rows.length > 0 || skip === 0)) return { total: skip + rows.length, exact: true };
+  return cappedCount(db, condition, scoped);
+}
+
+export async function cappedCount(
+  db: Db,
+  condition: SQL | undefined,
+  /** Count through `scopedProfiles` instead of the table. */
+  scoped?: ScopedProfiles,
+): Promise<{ total: number; exact: boolean }> {
+  const matching = () =>
+    (scoped ? db.with(scoped).select({ one: sql`1` }).from(scoped) : db.select({ one: sql`1` }).from(profiles)).where(condition);
+  const limited = matching()
     .limit(COUNT_CAP + 1)
     .as('limited');
   // Serial on purpose: starting parallel workers for a count that stops at COUNT_CAP + 1 costs more than it saves.
@@ -216,7 +268,7 @@ export async function cappedCount(db: Db, condition: SQL | undefined): Promise<{
   });
   if (n <= COUNT_CAP) return { total: n, exact: true };
   const plan = await db.execute<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(
-    sql`explain (format json) ${db.select({ one: sql`1` }).from(profiles).where(condition)}`,
+    sql`explain (format json) ${matching()}`,
   );
   const estimate = Math.round(plan[0]?.['QUERY PLAN'][0].Plan['Plan Rows'] ?? 0);
   return { total: Math.max(COUNT_CAP + 1, estimate), exact: false };
@@ -232,9 +284,11 @@ function orderFor(sort: (typeof MEMBER_SORTS)[number], dir: 'asc' | 'desc' | und
     d === 'asc' ? sql`${col} asc nulls last` : sql`${col} desc nulls last`;
   switch (sort) {
     case 'relevance':
+      // Judged on the name and the email's local part, the part of search_text staff type (the rest — domain, member
+      // ids — only has to match): half the text, and a third of the cost of ranking a broad search like "sha".
       return folded
         ? [
-            sql`word_similarity(${folded}, ${profiles.searchText}) desc`,
+            sql`word_similarity(${folded}, split_part(${profiles.searchText}, '@', 1)) desc`,
             sql`${profiles.lastActivityAt} desc nulls last`,
             asc(profiles.id),
           ]

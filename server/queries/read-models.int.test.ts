@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '@/test/harness';
+import { withTenant } from '@/server/db/scope';
 import {
   activities,
   deadLetters,
@@ -141,13 +142,24 @@ beforeAll(async () => {
 
 afterAll(async () => ctx?.cleanup());
 
+// The search reads as the app does: the app role, in a transaction scoped to the club (row-level security).
 describe('searchMembers', () => {
-  const search = (q: string, extra = {}) => searchMembers(ctx.db, { tenantId: T1, q, ...extra });
+  const members = (input: Omit<Parameters<typeof searchMembers>[1], 'tenantId'>) =>
+    withTenant(ctx.appDb, T1, (tx) => searchMembers(tx, { tenantId: T1, ...input }));
+  const search = (q: string, extra = {}) => members({ q, ...extra });
 
   it('finds names partially, ignoring case and accents', async () => {
     expect((await search('ZAN')).rows.map((r) => r.id)).toEqual([ZANELE]);
     expect((await search('Ñúñ')).rows.map((r) => r.id)).toEqual([JOSE]);
     expect((await search('zanele mok')).rows.map((r) => r.id)).toEqual([ZANELE]);
+  });
+
+  it('takes a one- or two-letter word as the start of a word, not any fragment', async () => {
+    expect((await search('zanele m')).rows.map((r) => r.id)).toEqual([ZANELE]);
+    expect((await search('Mo Zan')).rows.map((r) => r.id)).toEqual([ZANELE]);
+    expect((await search('zanele k')).rows).toEqual([]);
+    expect((await search('ne')).rows).toEqual([]);
+    expect((await search('nel')).rows.map((r) => r.id)).toEqual([ZANELE]);
   });
 
   it('finds by email, phone in any format, member id and player id', async () => {
@@ -166,12 +178,24 @@ describe('searchMembers', () => {
   });
 
   it('filters and sorts', async () => {
-    expect((await searchMembers(ctx.db, { tenantId: T1, tier: 'Gold' })).rows.map((r) => r.id)).toEqual([ZANELE]);
-    expect((await searchMembers(ctx.db, { tenantId: T1, churnLevel: 'MINIMAL' })).rows.map((r) => r.id)).toEqual([JOSE]);
-    expect((await searchMembers(ctx.db, { tenantId: T1, consent: 'none' })).rows.map((r) => r.id)).toEqual([JOSE]);
-    const byName = await searchMembers(ctx.db, { tenantId: T1, sort: 'name', dir: 'asc' });
+    expect((await members({ tier: 'Gold' })).rows.map((r) => r.id)).toEqual([ZANELE]);
+    expect((await members({ churnLevel: 'MINIMAL' })).rows.map((r) => r.id)).toEqual([JOSE]);
+    expect((await members({ consent: 'none' })).rows.map((r) => r.id)).toEqual([JOSE]);
+    const byName = await members({ sort: 'name', dir: 'asc' });
     expect(byName.rows.map((r) => r.name)).toEqual(['José Ñúñez', 'Zanele Mokoena']);
     expect((await search('nobody-here')).total).toBe(0);
+  });
+
+  it('totals every page alike: a full page is counted, a short one ends the list, past the end is counted', async () => {
+    const totals = async (skip: number, take: number) => {
+      const page = await members({ skip, take });
+      return [page.rows.length, page.total, page.totalExact];
+    };
+    expect(await totals(0, 25)).toEqual([2, 2, true]);
+    expect(await totals(0, 1)).toEqual([1, 2, true]);
+    expect(await totals(1, 1)).toEqual([1, 2, true]);
+    expect(await totals(1, 5)).toEqual([1, 2, true]);
+    expect(await totals(5, 5)).toEqual([0, 2, true]);
   });
 });
 

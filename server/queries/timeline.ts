@@ -2,6 +2,7 @@ import { and, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/server/db/client';
 import { activities, profiles } from '@/server/db/schema';
+import { dateParam, isStorableDate } from './date-param';
 import { isUuid } from './profile';
 
 const csv = z
@@ -13,9 +14,9 @@ export const timelineQuerySchema = z.object({
   sources: csv,
   types: csv,
   /** Inclusive lower bound on occurred_at. */
-  from: z.coerce.date().optional(),
+  from: dateParam.optional(),
   /** Exclusive upper bound on occurred_at. */
-  to: z.coerce.date().optional(),
+  to: dateParam.optional(),
   cursor: z.string().optional(),
   take: z.coerce.number().int().min(1).max(100).default(50),
 });
@@ -29,7 +30,7 @@ export function encodeCursor(row: { occurredAt: Date; id: string }): string {
 export function decodeCursor(cursor: string): { occurredAt: Date; id: string } | null {
   const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
   const occurredAt = new Date(at ?? '');
-  if (!id || !isUuid(id) || Number.isNaN(occurredAt.getTime())) return null;
+  if (!id || !isUuid(id) || !isStorableDate(occurredAt)) return null;
   return { occurredAt, id };
 }
 

@@ -81,7 +81,7 @@ describe('the scripted member, swept every night at 02:00', () => {
   it('crosses Low → Moderate → High → Critical on the expected nights, with exactly one high-risk event', async () => {
     const levels: [string, string | null][] = [];
     for (let night = utc('2026-02-26T02:00:00'); night <= utc('2026-04-10T02:00:00'); night = new Date(night.getTime() + DAY_MS)) {
-      const result = await runSweep(ctx.db, { tenantId: T, asOf: night });
+      const result = await runSweep(ctx.appDb, { tenantId: T, asOf: night });
       expect(result).toMatchObject({ status: 'DONE', processed: 2, total: 2 }); // the merged profile is skipped
       const [member] = await ctx.db.select().from(profiles).where(eq(profiles.id, MEMBER));
       levels.push([night.toISOString().slice(0, 10), member.churnRiskLevel]);
@@ -176,7 +176,7 @@ describe('sweep progress, crash and resume', () => {
 
   it('resumes a crashed sweep after its last committed batch, scoring each profile once', async () => {
     let batches = 0;
-    const crash = runSweep(ctx.db, {
+    const crash = runSweep(ctx.appDb, {
       tenantId: T,
       asOf: AS_OF,
       batchSize: 10,
@@ -190,7 +190,7 @@ describe('sweep progress, crash and resume', () => {
     expect(await historyCount(AS_OF)).toBe(20); // 10 profiles × (engagement + churn); batch 2 rolled back
 
     const progress: number[] = [];
-    const resumed = await runSweep(ctx.db, {
+    const resumed = await runSweep(ctx.appDb, {
       tenantId: T,
       asOf: AS_OF,
       batchSize: 10,
@@ -210,7 +210,7 @@ describe('sweep progress, crash and resume', () => {
     const asOf = new Date(AS_OF.getTime() + 20 * DAY_MS);
     let laterCommitted: () => void = () => {};
     const later = new Promise<void>((resolve) => (laterCommitted = resolve));
-    const crash = runSweep(ctx.db, {
+    const crash = runSweep(ctx.appDb, {
       tenantId: T,
       asOf,
       batchSize: 5,
@@ -228,14 +228,14 @@ describe('sweep progress, crash and resume', () => {
     expect(await runRow(asOf)).toMatchObject({ status: 'FAILED', processed: 0, cursor: null });
     expect(await historyCount(asOf)).toBeGreaterThanOrEqual(10); // at least one later batch committed
 
-    const resumed = await runSweep(ctx.db, { tenantId: T, asOf, batchSize: 5, lanes: 2 });
+    const resumed = await runSweep(ctx.appDb, { tenantId: T, asOf, batchSize: 5, lanes: 2 });
     expect(resumed).toMatchObject({ status: 'DONE', processed: 25 });
     expect(await scoredAt(asOf)).toBe(25);
     expect(await scoredTwice(asOf)).toBe(0); // the redone batches found nothing changed and wrote nothing
   });
 
   it('does nothing when a finished sweep is run again', async () => {
-    const again = await runSweep(ctx.db, { tenantId: T, asOf: AS_OF, batchSize: 10 });
+    const again = await runSweep(ctx.appDb, { tenantId: T, asOf: AS_OF, batchSize: 10 });
     expect(again).toMatchObject({ status: 'DONE', processed: 25, changed: 0 });
     expect(await historyCount(AS_OF)).toBe(50);
   });
@@ -243,7 +243,7 @@ describe('sweep progress, crash and resume', () => {
   it('stops between batches when aborted and picks up from the cursor', async () => {
     const asOf = new Date(AS_OF.getTime() + 40 * DAY_MS); // far enough for every score to move
     const abort = new AbortController();
-    const first = await runSweep(ctx.db, {
+    const first = await runSweep(ctx.appDb, {
       tenantId: T,
       asOf,
       batchSize: 10,
@@ -253,15 +253,15 @@ describe('sweep progress, crash and resume', () => {
     });
     expect(first).toMatchObject({ status: 'INTERRUPTED', processed: 10 });
     expect(await runRow(asOf)).toMatchObject({ status: 'RUNNING', processed: 10 });
-    const rest = await runSweep(ctx.db, { tenantId: T, asOf, batchSize: 10 });
+    const rest = await runSweep(ctx.appDb, { tenantId: T, asOf, batchSize: 10 });
     expect(rest).toMatchObject({ status: 'DONE', processed: 25 });
   });
 
   it('lets a second runner of the same sweep repeat work harmlessly: no profile is scored twice', async () => {
     const asOf = new Date(AS_OF.getTime() + 80 * DAY_MS);
     const [a, b] = await Promise.all([
-      runSweep(ctx.db, { tenantId: T, asOf, batchSize: 5 }),
-      runSweep(ctx.db, { tenantId: T, asOf, batchSize: 5 }),
+      runSweep(ctx.appDb, { tenantId: T, asOf, batchSize: 5 }),
+      runSweep(ctx.appDb, { tenantId: T, asOf, batchSize: 5 }),
     ]);
     expect([a.status, b.status]).toEqual(['DONE', 'DONE']);
     expect(a.changed + b.changed).toBe(25);

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database, Tx } from '@/server/db/client';
+import { withTenant } from '@/server/db/scope';
 import { isTransientDbError } from '@/server/errors';
 import { rescoreProfiles, type ScoreChange } from './rescore';
 
@@ -68,13 +69,15 @@ export function sweepCorrelationId(runId: string): string {
  * order, one transaction per batch, `lanes` batches at a time. The run's cursor in sweep_runs only ever covers
  * batches that committed (it moves in the committing batch's own transaction), so a crashed sweep resumes after
  * them and redoes at most the few batches that were in flight — harmlessly, since rescoring at the same asOf
- * finds nothing changed and writes nothing. A finished run is not run again.
+ * finds nothing changed and writes nothing. A finished run is not run again. Every statement runs in the tenant's
+ * scope (row-level security), each batch in a transaction of its own, so it takes the database, not a transaction.
  */
 export async function runSweep(db: Database, options: SweepOptions): Promise<SweepResult> {
   const started = performance.now();
   const { tenantId, asOf, signal } = options;
   const batchSize = options.batchSize ?? DEFAULT_SWEEP_BATCH;
-  const run = await startRun(db, tenantId, asOf);
+  const inTenant = <T>(fn: (tx: Tx) => Promise<T>) => withTenant(db, tenantId, fn);
+  const run = await inTenant((tx) => startRun(tx, tenantId, asOf));
   const ledger = new BatchLedger(run.cursor, run.processed);
   const result = (status: SweepResult['status'], changed: number): SweepResult => ({
     runId: run.id,
@@ -96,7 +99,7 @@ export async function runSweep(db: Database, options: SweepOptions): Promise<Swe
   const claimNext = (): Promise<Batch | null> => {
     const claim = claiming.then(async () => {
       if (exhausted) return null;
-      const ids = await nextIds(db, tenantId, ledger.claimedUpTo, batchSize);
+      const ids = await inTenant((tx) => nextIds(tx, tenantId, ledger.claimedUpTo, batchSize));
       if (ids.length === 0) exhausted = true;
       return ids.length === 0 ? null : ledger.claim(ids);
     });
@@ -110,7 +113,7 @@ export async function runSweep(db: Database, options: SweepOptions): Promise<Swe
       if (!batch) return;
       const batchStarted = performance.now();
       const batchChanged = await withRetry(() =>
-        db.transaction(async (tx) => {
+        inTenant(async (tx) => {
           // Settings for this transaction only (it is the sweep's own). The facts query of a big batch looks
           // expensive enough to the planner to JIT-compile it, which costs more than running it. And a batch need
           // not wait for its WAL flush: if a crash loses the last commits, the cursor (lost with them) sends the
@@ -157,16 +160,17 @@ export async function runSweep(db: Database, options: SweepOptions): Promise<Swe
     ),
   );
   if (failure) {
-    await db
-      .execute(sql`update sweep_runs set status = 'FAILED' where id = ${run.id} and status = 'RUNNING'`)
-      .catch(() => undefined);
+    const markFailed = sql`update sweep_runs set status = 'FAILED' where id = ${run.id} and status = 'RUNNING'`;
+    await inTenant((tx) => tx.execute(markFailed)).catch(() => undefined);
     throw (failure as { error: unknown }).error;
   }
   if (!exhausted) return result('INTERRUPTED', changed);
-  await db.execute(sql`
-    update sweep_runs set status = 'DONE', finished_at = now(), processed = ${ledger.processed},
-      cursor = coalesce(${ledger.claimedUpTo}::uuid, cursor)
-    where id = ${run.id}`);
+  await inTenant((tx) =>
+    tx.execute(sql`
+      update sweep_runs set status = 'DONE', finished_at = now(), processed = ${ledger.processed},
+        cursor = coalesce(${ledger.claimedUpTo}::uuid, cursor)
+      where id = ${run.id}`),
+  );
   return result('DONE', changed);
 }
 
@@ -230,7 +234,7 @@ class BatchLedger {
 }
 
 /** Creates the run, or picks up the existing one for (tenant, asOf): a FAILED or crashed run resumes. */
-async function startRun(db: Database, tenantId: string, asOf: Date): Promise<RunRow> {
+async function startRun(db: Tx, tenantId: string, asOf: Date): Promise<RunRow> {
   const [{ total }] = await db.execute<{ total: number }>(sql`
     select count(*)::int as total from profiles where tenant_id = ${tenantId} and status in ('ACTIVE', 'INACTIVE')`);
   const [run] = await db.execute<RunRow>(sql`
@@ -244,7 +248,7 @@ async function startRun(db: Database, tenantId: string, asOf: Date): Promise<Run
 }
 
 /** The next batch of sweepable profile ids after `after`, in id order (keyset on profiles (tenant_id, id)). */
-async function nextIds(db: Database, tenantId: string, after: string | null, limit: number): Promise<string[]> {
+async function nextIds(db: Tx, tenantId: string, after: string | null, limit: number): Promise<string[]> {
   const rows = await db.execute<{ id: string }>(sql`
     select id from profiles
     where tenant_id = ${tenantId} and status in ('ACTIVE', 'INACTIVE') ${after ? sql`and id > ${after}::uuid` : sql``}

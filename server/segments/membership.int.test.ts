@@ -37,7 +37,7 @@ beforeEach(async () => {
 
 async function dynamicSegment(name: string, criteria: unknown) {
   const { segment } = await createSegment(ctx.db, { tenantId, name, type: 'DYNAMIC', criteria, createdBy: 'test' });
-  await recomputeSegment(ctx.db, { tenantId, segmentId: segment.id, now: NOW });
+  await recomputeSegment(ctx.appDb, { tenantId, segmentId: segment.id, now: NOW });
   return segment.id;
 }
 
@@ -280,7 +280,7 @@ describe('system segments', () => {
       { churnRiskScore: 85, membershipStatus: 'LAPSED', handicap: 9, bookingCount30d: 1, engagementScore: 90 },
     ]);
     const { segments: system } = await ensureSystemSegments(ctx.db, tenantId);
-    for (const s of system) await recomputeSegment(ctx.db, { tenantId, segmentId: s.id, now: NOW });
+    for (const s of system) await recomputeSegment(ctx.appDb, { tenantId, segmentId: s.id, now: NOW });
     expect(await membersOf(ctx.db, system[0].id)).toEqual([atRisk]);
     expect(await membersOf(ctx.db, system[1].id)).toEqual([golfer]);
     expect(await membersOf(ctx.db, system[2].id)).toEqual([highValue]);
@@ -300,7 +300,7 @@ describe('recomputeSegment', () => {
       createdBy: 'test',
     });
     const progress: RecomputeProgress[] = [];
-    const first = await recomputeSegment(ctx.db, {
+    const first = await recomputeSegment(ctx.appDb, {
       tenantId,
       segmentId: segment.id,
       now: NOW,
@@ -318,7 +318,7 @@ describe('recomputeSegment', () => {
       criteria: { combinator: 'AND', rules: [{ field: 'handicap', operator: 'lt', value: 10 }] },
     });
     expect(needsRecompute).toBe(true);
-    const second = await recomputeSegment(ctx.db, { tenantId, segmentId: segment.id, now: NOW, batchSize: 10 });
+    const second = await recomputeSegment(ctx.appDb, { tenantId, segmentId: segment.id, now: NOW, batchSize: 10 });
     expect(second).toEqual({ entered: 0, exited: 10, memberCount: 10 });
     expect(await membersOf(ctx.db, segment.id)).toEqual(ids.slice(0, 10).sort());
 
@@ -337,7 +337,7 @@ describe('recomputeSegment', () => {
     expect(n).toBe(30);
 
     // A run with nothing to change records nothing.
-    expect(await recomputeSegment(ctx.db, { tenantId, segmentId: segment.id, now: NOW })).toEqual({
+    expect(await recomputeSegment(ctx.appDb, { tenantId, segmentId: segment.id, now: NOW })).toEqual({
       entered: 0,
       exited: 0,
       memberCount: 10,
@@ -347,7 +347,7 @@ describe('recomputeSegment', () => {
   it("treats another tenant's segment as not found", async () => {
     const segmentId = await dynamicSegment('Subs', optedIn);
     const other = await createTenant(ctx.db, `other-r-${tenantSeq}`);
-    await expect(recomputeSegment(ctx.db, { tenantId: other, segmentId, now: NOW })).rejects.toMatchObject({
+    await expect(recomputeSegment(ctx.appDb, { tenantId: other, segmentId, now: NOW })).rejects.toMatchObject({
       code: 'not_found',
     });
   });

@@ -1,5 +1,6 @@
 import { and, count, eq, sql } from 'drizzle-orm';
-import type { Db } from '../db/client';
+import type { Db, Tx } from '../db/client';
+import { withTenant } from '../db/scope';
 import { profiles, segments } from '../db/schema';
 import { applyChanges, type ChangeContext, type MembershipChange } from './changes';
 import { fieldsOf, usesRelativeDates, validateCriteria } from './criteria';
@@ -10,6 +11,7 @@ import { evaluateChanges, refreshMemberCounts } from './membership';
  * Full recompute of one segment after its definition changed. Set-based: profiles are walked in id order in
  * batches, each batch one transaction that evaluates the predicate in SQL, diffs against the memberships and
  * records every enter and exit. Progress is written to the segment row (recomputeStatus / recomputeProgress).
+ * Every statement runs in the tenant's scope (row-level security), each batch in a transaction of its own.
  */
 
 export interface RecomputeProgress {
@@ -44,19 +46,24 @@ async function setStatus(db: Db, segmentId: string, values: Partial<typeof segme
 
 export async function recomputeSegment(db: Db, input: RecomputeInput): Promise<RecomputeResult> {
   const { tenantId, segmentId, now } = input;
-  const [segment] = await db
-    .select()
-    .from(segments)
-    .where(and(eq(segments.tenantId, tenantId), eq(segments.id, segmentId)));
+  const inTenant = <T>(fn: (tx: Tx) => Promise<T>) => withTenant(db, tenantId, fn);
+  const [segment] = await inTenant((tx) =>
+    tx
+      .select()
+      .from(segments)
+      .where(and(eq(segments.tenantId, tenantId), eq(segments.id, segmentId))),
+  );
   if (!segment) throw segmentNotFound(segmentId);
   if (segment.type === 'STATIC') {
     // Hand-picked lists have nothing to evaluate; only their count is brought up to date.
-    await refreshMemberCounts(db, tenantId);
-    return { entered: 0, exited: 0, memberCount: await liveCount(db, segmentId) };
+    return inTenant(async (tx) => {
+      await refreshMemberCounts(tx, tenantId);
+      return { entered: 0, exited: 0, memberCount: await liveCount(tx, segmentId) };
+    });
   }
   const checked = validateCriteria(segment.criteria);
   if (!checked.ok) {
-    await setStatus(db, segmentId, { recomputeStatus: 'FAILED' });
+    await inTenant((tx) => setStatus(tx, segmentId, { recomputeStatus: 'FAILED' }));
     throw new SegmentError('invalid_criteria', `Segment ${segment.name} has invalid criteria`, checked.errors);
   }
   const live = { id: segment.id, name: segment.name, criteria: checked.criteria, fields: fieldsOf(checked.criteria) };
@@ -67,9 +74,9 @@ export async function recomputeSegment(db: Db, input: RecomputeInput): Promise<R
   };
   const batchSize = input.batchSize ?? DEFAULT_BATCH;
 
-  await setStatus(db, segmentId, { recomputeStatus: 'RUNNING', recomputeProgress: 0 });
+  await inTenant((tx) => setStatus(tx, segmentId, { recomputeStatus: 'RUNNING', recomputeProgress: 0 }));
   try {
-    const [{ total }] = await db.select({ total: count() }).from(profiles).where(eq(profiles.tenantId, tenantId));
+    const [{ total }] = await inTenant((tx) => tx.select({ total: count() }).from(profiles).where(eq(profiles.tenantId, tenantId)));
     let entered = 0;
     let exited = 0;
     const tally = (applied: MembershipChange[]) => {
@@ -81,7 +88,7 @@ export async function recomputeSegment(db: Db, input: RecomputeInput): Promise<R
     let after: string | null = null;
     let processed = 0;
     for (;;) {
-      const batch: { upTo: string | null } = await db.transaction(async (tx) => {
+      const batch: { upTo: string | null } = await inTenant(async (tx) => {
         const from = after ? sql`${profiles.id} > ${after}::uuid` : sql`true`;
         // The batch's last id; null when fewer than batchSize profiles remain (the final batch).
         const [edge] = await tx
@@ -98,14 +105,14 @@ export async function recomputeSegment(db: Db, input: RecomputeInput): Promise<R
       });
       processed = batch.upTo ? Math.min(processed + batchSize, total) : total;
       const percent = total === 0 ? 100 : Math.floor((processed / total) * 100);
-      await setStatus(db, segmentId, { recomputeProgress: percent });
+      await inTenant((tx) => setStatus(tx, segmentId, { recomputeProgress: percent }));
       await input.onProgress?.({ processed, total, percent });
       if (!batch.upTo) break;
       after = batch.upTo;
     }
     // Memberships whose profile row no longer exists at all.
     tally(
-      await db.transaction(async (tx) => {
+      await inTenant(async (tx) => {
         const orphans = await tx.execute<{ profile_id: string }>(sql`
           select m.profile_id from segment_memberships m
           where m.segment_id = ${segmentId}
@@ -114,16 +121,19 @@ export async function recomputeSegment(db: Db, input: RecomputeInput): Promise<R
         return applyChanges(tx, ctx, wanted);
       }),
     );
-    const memberCount = await liveCount(db, segmentId);
-    await setStatus(db, segmentId, {
-      recomputeStatus: 'IDLE',
-      recomputeProgress: 100,
-      memberCount,
-      ...(entered + exited > 0 ? { lastChangeAt: now } : {}),
+    const memberCount = await inTenant(async (tx) => {
+      const live = await liveCount(tx, segmentId);
+      await setStatus(tx, segmentId, {
+        recomputeStatus: 'IDLE',
+        recomputeProgress: 100,
+        memberCount: live,
+        ...(entered + exited > 0 ? { lastChangeAt: now } : {}),
+      });
+      return live;
     });
     return { entered, exited, memberCount };
   } catch (error) {
-    await setStatus(db, segmentId, { recomputeStatus: 'FAILED' }).catch(() => {});
+    await inTenant((tx) => setStatus(tx, segmentId, { recomputeStatus: 'FAILED' })).catch(() => {});
     throw error;
   }
 }

@@ -119,7 +119,7 @@ describe('reading members', () => {
     ).rejects.toMatchObject({ code: 'invalid_criteria' });
 
     const { segment } = await createSegment(ctx.db, { tenantId, name: 'Low', type: 'DYNAMIC', criteria: lowHandicap, createdBy: null });
-    await recomputeSegment(ctx.db, { tenantId, segmentId: segment.id, now: NOW });
+    await recomputeSegment(ctx.appDb, { tenantId, segmentId: segment.id, now: NOW });
     expect(await countSegment(ctx.db, { tenantId, segmentId: segment.id })).toBe(2);
 
     const pageOne = await listSegmentMembers(ctx.db, { tenantId, segmentId: segment.id, take: 1 });
@@ -127,10 +127,10 @@ describe('reading members', () => {
     expect(pageOne.rows).toHaveLength(1);
 
     const streamed = [];
-    for await (const row of streamSegmentMembers(ctx.db, { tenantId, segmentId: segment.id, batchSize: 1 })) streamed.push(row);
+    for await (const row of streamSegmentMembers(ctx.appDb, { tenantId, segmentId: segment.id, batchSize: 1 })) streamed.push(row);
     expect(streamed.map((r) => r.displayName).sort()).toEqual(['=cmd', 'Ann']);
 
-    const csv = await text(segmentMembersCsv(ctx.db, { tenantId, segmentId: segment.id }));
+    const csv = await text(segmentMembersCsv(ctx.appDb, { tenantId, segmentId: segment.id }));
     const lines = csv.trim().split('\n');
     expect(lines[0]).toBe(
       'profile_id,display_name,first_name,last_name,email,phone_number,membership_status,membership_tier,handicap,engagement_score,churn_risk_score,joined_at',
@@ -138,7 +138,7 @@ describe('reading members', () => {
     expect(lines).toHaveLength(3);
     expect(csv).toContain(",'=cmd,");
 
-    const foreign = segmentMembersCsv(ctx.db, { tenantId: 'someone-else', segmentId: segment.id });
+    const foreign = segmentMembersCsv(ctx.appDb, { tenantId: 'someone-else', segmentId: segment.id });
     await expect(text(foreign)).rejects.toMatchObject({ code: 'not_found' });
 
     const ann = streamed.find((r) => r.displayName === 'Ann')!;

@@ -2,6 +2,7 @@ import { and, asc, count, desc, eq, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database, Db } from '../db/client';
 import { profiles, segmentMembershipEvents, segmentMemberships, segments, type Segment } from '../db/schema';
+import { withTenant } from '../db/scope';
 import { segmentWhere } from './compile';
 import { fieldsOf, validateCriteria, type Criteria } from './criteria';
 import { SegmentError, segmentNotFound } from './errors';
@@ -319,22 +320,35 @@ export interface MemberExportRow {
 }
 
 /**
- * Every member of a segment as an async stream (a postgres-js cursor, `batchSize` rows per fetch), for CSV export
- * without holding the list in memory. Needs the pooled client (not a transaction). The tenant check runs before
- * the first row, so a foreign id rejects on the first iteration.
+ * Every member of a segment as an async stream, `batchSize` rows at a time in profile id order, for CSV export
+ * without holding the list in memory. Each page is its own short transaction in the tenant's scope (a stream that
+ * outlives the request's transaction must not hold one open while a slow client downloads), so it takes the
+ * database, not a transaction. The tenant check runs before the first row, so a foreign id rejects on the first
+ * iteration.
  */
 export async function* streamSegmentMembers(
   db: Database,
   input: { tenantId: string; segmentId: string; batchSize?: number },
 ): AsyncIterable<MemberExportRow> {
-  const segment = await getSegment(db, input);
-  const cursor = db.$client<MemberExportRow[]>`
-    select p.id, p.display_name as "displayName", p.first_name as "firstName", p.last_name as "lastName",
-      p.email, p.phone_number as "phoneNumber", p.membership_status as "membershipStatus",
-      p.membership_tier as "membershipTier", p.handicap::text as handicap, p.engagement_score as "engagementScore",
-      p.churn_risk_score as "churnRiskScore", m.joined_at as "joinedAt"
-    from segment_memberships m join profiles p on p.id = m.profile_id
-    where m.tenant_id = ${input.tenantId} and m.segment_id = ${segment.id}
-    order by p.id`.cursor(input.batchSize ?? 500);
-  for await (const rows of cursor) yield* rows;
+  const { tenantId } = input;
+  const segment = await withTenant(db, tenantId, (tx) => getSegment(tx, input));
+  const pageSize = input.batchSize ?? 500;
+  let after: string | null = null;
+  for (;;) {
+    const from: string | null = after;
+    const rows: MemberExportRow[] = await withTenant(db, tenantId, (tx) =>
+      tx.execute<MemberExportRow & Record<string, unknown>>(sql`
+        select p.id, p.display_name as "displayName", p.first_name as "firstName", p.last_name as "lastName",
+          p.email, p.phone_number as "phoneNumber", p.membership_status as "membershipStatus",
+          p.membership_tier as "membershipTier", p.handicap::text as handicap, p.engagement_score as "engagementScore",
+          p.churn_risk_score as "churnRiskScore", m.joined_at as "joinedAt"
+        from segment_memberships m join profiles p on p.id = m.profile_id
+        where m.tenant_id = ${tenantId} and m.segment_id = ${segment.id} ${from ? sql`and m.profile_id > ${from}::uuid` : sql``}
+        order by m.profile_id
+        limit ${pageSize}`),
+    );
+    yield* rows;
+    if (rows.length < pageSize) return;
+    after = rows[rows.length - 1]!.id;
+  }
 }

@@ -3,7 +3,7 @@ import type { Tx } from '@/server/db/client';
 import { competitions, type Profile, type Tenant, type StepTiming } from '@/server/db/schema';
 import { writeDeadLetter } from '@/server/dead-letters/store';
 import type { FieldWriteSet } from '@/server/events/types';
-import { normalizeEmail, normalizePhone } from '@/server/identity/normalize';
+import { identifierKey, normalizeEmail, normalizePhone } from '@/server/identity/normalize';
 import { resolveProfile, type Resolution } from '@/server/identity/resolve';
 import { eraseProfileIdentities, identitiesOf, linkedIdsFrom, memberIdsFrom, unlinkIdentity } from '@/server/identity/identities';
 import type { OutboundDraft } from '@/server/outbound/outbox';
@@ -107,14 +107,23 @@ export async function applyEvent(
     const { profileId, created, addedIdentifiers } = prepared.resolution;
     resolution = { profileId, created, merges: [], duplicateCandidateIds: [], addedIdentifiers, createdProfileIds: created ? [profileId] : [] };
     state.addIdentities(profileId, addedIdentifiers);
+    for (const i of identifiers) state.resolvedKeys.add(identifierKey(i));
   } else if (known && (known.status === 'ACTIVE' || known.status === 'INACTIVE')) {
     resolution = { profileId: known.id, created: false, merges: [], duplicateCandidateIds: [], addedIdentifiers: [], createdProfileIds: [] };
   } else {
-    // Resolution reads and writes the rows of the profiles that own these identifiers, which may be rows this batch
-    // holds unwritten: even an identifier that was new at prefetch may since have been committed to one of them by
-    // another transaction. So it gets the database as the batch left it (rare: most events resolve in batch).
-    if (state.hasUnflushed) await state.flush();
+    // Resolution reads and writes the rows of the profiles that own these identifiers: if one may be a row this
+    // batch holds unwritten (it owned one at prefetch, or an earlier event of the batch resolved one), it gets the
+    // database as the batch left it.
+    const keys = identifiers.map(identifierKey);
+    const mayHold = keys.some((k) => state.resolvedKeys.has(k)) || [...prepared.owners.values()].some((o) => state.holdsUnwritten(o.profileId));
+    if (mayHold) await state.flush();
     resolution = await resolveProfile(tx, { tenantId: tenant.id, identifiers, source: envelope.source, eventId: envelope.id, at });
+    for (const key of keys) state.resolvedKeys.add(key);
+    // Rarely it lands on a held profile nobody owned at prefetch (an identifier committed to it meanwhile, or a
+    // merged-away owner): the batch then re-runs its events one by one, each starting from the database.
+    if ([resolution.profileId, ...resolution.merges.flatMap((m) => [m.winnerId, m.loserId])].some((id) => state.holdsUnwritten(id))) {
+      throw new Error('Identity resolution reached a profile this batch holds unwritten; running the events one by one');
+    }
     state.forget([resolution.profileId, ...resolution.merges.flatMap((m) => [m.winnerId, m.loserId])]);
     await state.load([resolution.profileId]);
   }

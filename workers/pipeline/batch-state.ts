@@ -42,6 +42,8 @@ export class BatchState {
   private readonly identities = new Map<string, IdentityRow[]>();
   /** `tenant|payment id` of payments already counted in lifetime value (before or earlier in this batch). */
   readonly paymentsSeen = new Set<string>();
+  /** identifierKey of every identifier an event of this batch resolved (so a later resolution may meet its rows). */
+  readonly resolvedKeys = new Set<string>();
   /** `source|source event id` → activity id, for every activity this batch inserted. */
   readonly activityIds = new Map<string, string>();
 
@@ -124,10 +126,11 @@ export class BatchState {
     this.identities.delete(id);
   }
 
-  /** Is anything of this batch not yet written? */
-  get hasUnflushed(): boolean {
-    return this.dirty.size > 0 || this.pending.length > 0;
+  /** Does the batch hold changes to this profile (its row or new activities) not yet written? */
+  holdsUnwritten(id: string): boolean {
+    return this.dirty.has(id) || this.pending.some((a) => a.profileId === id);
   }
+
 
   addActivity(activity: NewActivity): void {
     this.pending.push(activity);

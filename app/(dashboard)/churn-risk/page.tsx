@@ -25,14 +25,14 @@ const CONSENT_OPTIONS = [
 ];
 
 export default async function ChurnRiskPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
-  const { viewer, db, timeZone, now } = await pageContext('churn.read');
+  const { viewer, inTenant, timeZone, now } = await pageContext('churn.read');
   const params = flatParams(await searchParams);
   const parsed = churnListSchema.safeParse(params);
   const query = parsed.success ? parsed.data : churnListSchema.parse({});
   const [result, days, tiers] = await Promise.all([
-    listChurnRisk(db, { tenantId: viewer.tenantId, now, ...query }),
-    churnDistribution(db, { tenantId: viewer.tenantId, days: 90, timeZone, now }),
-    listTiers(db, { tenantId: viewer.tenantId }),
+    inTenant((db) => listChurnRisk(db, { tenantId: viewer.tenantId, now, ...query })),
+    inTenant((db) => churnDistribution(db, { tenantId: viewer.tenantId, days: 90, timeZone, now })),
+    inTenant((db) => listTiers(db, { tenantId: viewer.tenantId })),
   ]);
   const canExport = viewer.permissions.includes('segments.export');
   const filtered = Boolean(query.level || query.tier || query.consent || query.risen);
@@ -71,7 +71,7 @@ export default async function ChurnRiskPage({ searchParams }: { searchParams: Pr
         {filtered && (
           <Link href="/churn-risk" className="text-xs text-zinc-500 hover:text-zinc-800 hover:underline">Clear all</Link>
         )}
-        <span className="ml-auto text-sm text-zinc-500 tabular">{formatCount(result.total)} {result.total === 1 ? 'person' : 'people'}</span>
+        <span className="ml-auto text-sm text-zinc-500 tabular">{result.totalExact ? '' : '≈ '}{formatCount(result.total)} {result.total === 1 ? 'person' : 'people'}</span>
       </div>
       {result.rows.length > 0 ? (
         <>

@@ -2,6 +2,8 @@ import { SearchX, Users } from 'lucide-react';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { MembersTable } from '@/components/members/members-table';
+import { PrivateMemberResults } from '@/components/members/private-results';
+import { PrivateSearchProvider, UnlessPrivateSearch } from '@/components/members/private-search';
 import { SearchBox } from '@/components/members/search-box';
 import { formatCount, humanize } from '@/components/format';
 import { buttonClass } from '@/components/ui/button';
@@ -25,14 +27,14 @@ const CONSENT_OPTIONS = [
 ];
 
 export default async function MembersPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
-  const { viewer, db, now } = await pageContext('profiles.read');
+  const { viewer, inTenant, now } = await pageContext('profiles.read');
   const params = flatParams(await searchParams);
   // A hand-edited URL with a bad value falls back to defaults for that value rather than an error page.
   const parsed = memberSearchSchema.safeParse(params);
   const query = parsed.success ? parsed.data : memberSearchSchema.parse({ q: params.q?.slice(0, 200) });
   const [result, tiers] = await Promise.all([
-    searchMembers(db, { tenantId: viewer.tenantId, ...query }),
-    listTiers(db, { tenantId: viewer.tenantId }),
+    inTenant((db) => searchMembers(db, { tenantId: viewer.tenantId, ...query })),
+    inTenant((db) => listTiers(db, { tenantId: viewer.tenantId })),
   ]);
   const filtered = Boolean(query.q || query.status || query.lifecycleStage || query.tier || query.churnLevel || query.consent);
 
@@ -42,50 +44,58 @@ export default async function MembersPage({ searchParams }: { searchParams: Prom
         title="Members"
         subtitle={`Everyone ${viewer.tenantName} knows from SCL, TeeTime and Messaging, in one place.`}
       />
-      <div className="space-y-3">
-        <SearchBox autoFocus={params.focus === '1'} />
-        <div className="flex flex-wrap items-center gap-2">
-          <FilterSelect name="status" label="Status" options={PROFILE_STATUSES.map((s) => ({ value: s, label: humanize(s) }))} />
-          <FilterSelect name="lifecycleStage" label="Stage" options={LIFECYCLE_STAGES.map((s) => ({ value: s, label: humanize(s) }))} />
-          <FilterSelect name="tier" label="Tier" options={tiers.map((t) => ({ value: t, label: t }))} />
-          <FilterSelect name="churnLevel" label="Churn" options={CHURN_LEVELS.map((s) => ({ value: s, label: humanize(s) }))} />
-          <FilterSelect name="consent" label="Consent" options={CONSENT_OPTIONS} />
-          {filtered && (
-            <Link href="/members" className="text-xs text-zinc-500 underline-offset-2 hover:text-zinc-800 hover:underline">
-              Clear all
-            </Link>
-          )}
-          <span className="ml-auto text-sm text-zinc-500 tabular" data-testid="result-count">
-            {result.totalExact ? '' : '≈ '}
-            {formatCount(result.total)} {result.total === 1 ? 'person' : 'people'}
-          </span>
-        </div>
-
-        {result.rows.length > 0 ? (
-          <>
-            <MembersTable rows={result.rows} params={params} sort={result.sort} dir={result.dir} now={now} />
-            <Pagination pathname="/members" params={params} skip={result.skip} take={result.take} total={result.total} />
-          </>
-        ) : filtered ? (
-          <EmptyState
-            icon={<SearchX className="size-8" />}
-            title={query.q ? `No one matches “${query.q}”` : 'No one matches these filters'}
-            action={
-              <Link href="/members" className={buttonClass.secondary}>
-                Clear search and filters
+      {/* An email or phone number is searched without entering the URL (see PrivateSearchProvider). */}
+      <PrivateSearchProvider>
+        <div className="space-y-3">
+          <SearchBox autoFocus={params.focus === '1'} />
+          <div className="flex flex-wrap items-center gap-2">
+            <FilterSelect name="status" label="Status" options={PROFILE_STATUSES.map((s) => ({ value: s, label: humanize(s) }))} />
+            <FilterSelect name="lifecycleStage" label="Stage" options={LIFECYCLE_STAGES.map((s) => ({ value: s, label: humanize(s) }))} />
+            <FilterSelect name="tier" label="Tier" options={tiers.map((t) => ({ value: t, label: t }))} />
+            <FilterSelect name="churnLevel" label="Churn" options={CHURN_LEVELS.map((s) => ({ value: s, label: humanize(s) }))} />
+            <FilterSelect name="consent" label="Consent" options={CONSENT_OPTIONS} />
+            {filtered && (
+              <Link href="/members" className="text-xs text-zinc-500 underline-offset-2 hover:text-zinc-800 hover:underline">
+                Clear all
               </Link>
-            }
-          >
-            Search works on any part of a name, a full email address, a phone number in any format (082 123 4567 or
-            +27821234567), an SCL member number or a TeeTime player id. Check the spelling, or loosen a filter.
-          </EmptyState>
-        ) : (
-          <EmptyState icon={<Users className="size-8" />} title="No members yet">
-            People appear here as soon as SCL, TeeTime or Messaging send their first events for this club — a new
-            member, a booking or a contact. If you expected people here, check Queue health for events that failed.
-          </EmptyState>
-        )}
-      </div>
+            )}
+            <UnlessPrivateSearch>
+              <span className="ml-auto text-sm text-zinc-500 tabular" data-testid="result-count">
+                {result.totalExact ? '' : '≈ '}
+                {formatCount(result.total)} {result.total === 1 ? 'person' : 'people'}
+              </span>
+            </UnlessPrivateSearch>
+          </div>
+
+          <PrivateMemberResults now={now.toISOString()} />
+          <UnlessPrivateSearch>
+            {result.rows.length > 0 ? (
+              <>
+                <MembersTable rows={result.rows} params={params} sort={result.sort} dir={result.dir} now={now} />
+                <Pagination pathname="/members" params={params} skip={result.skip} take={result.take} total={result.total} />
+              </>
+            ) : filtered ? (
+              <EmptyState
+                icon={<SearchX className="size-8" />}
+                title={query.q ? `No one matches “${query.q}”` : 'No one matches these filters'}
+                action={
+                  <Link href="/members" className={buttonClass.secondary}>
+                    Clear search and filters
+                  </Link>
+                }
+              >
+                Search works on any part of a name, a full email address, a phone number in any format (082 123 4567 or
+                +27821234567), an SCL member number or a TeeTime player id. Check the spelling, or loosen a filter.
+              </EmptyState>
+            ) : (
+              <EmptyState icon={<Users className="size-8" />} title="No members yet">
+                People appear here as soon as SCL, TeeTime or Messaging send their first events for this club — a new
+                member, a booking or a contact. If you expected people here, check Queue health for events that failed.
+              </EmptyState>
+            )}
+          </UnlessPrivateSearch>
+        </div>
+      </PrivateSearchProvider>
     </div>
   );
 }

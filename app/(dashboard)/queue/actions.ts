@@ -4,6 +4,7 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { requireActionPermission } from '@/server/auth/viewer';
 import { db } from '@/server/db/client';
+import { withTenant } from '@/server/db/scope';
 import { DEAD_LETTER_REASONS } from '@/server/db/schema';
 import { listDeadLetters, retryDeadLetters, type RetryResult } from '@/server/dead-letters/store';
 
@@ -22,11 +23,9 @@ const MAX_BATCH = 100;
 export async function retryDeadLettersAction(eventIds: string[]): Promise<RetryResult> {
   const viewer = await requireActionPermission('deadletters.retry');
   const ids = z.array(z.string().min(1).max(200)).min(1).max(MAX_BATCH).parse(eventIds);
-  const result = await retryDeadLetters(db(), {
-    tenantId: viewer.tenantId,
-    eventIds: ids,
-    actor: { id: viewer.userId, label: viewer.email },
-  });
+  const result = await withTenant(db(), viewer.tenantId, (tx) =>
+    retryDeadLetters(tx, { tenantId: viewer.tenantId, eventIds: ids, actor: { id: viewer.userId, label: viewer.email } }),
+  );
   revalidatePath('/queue');
   return result;
 }
@@ -40,7 +39,9 @@ export async function matchingDeadLetterIds(filter: DeadLetterFilterInput): Prom
   const f = filterSchema.parse(filter);
   const ids: string[] = [];
   for (let skip = 0; ; skip += 500) {
-    const { rows } = await listDeadLetters(db(), { tenantId: viewer.tenantId, ...f, skip, take: 500 });
+    const { rows } = await withTenant(db(), viewer.tenantId, (tx) =>
+      listDeadLetters(tx, { tenantId: viewer.tenantId, ...f, skip, take: 500 }),
+    );
     ids.push(...rows.map((r) => r.eventId));
     if (rows.length < 500 || ids.length >= 20_000) return ids;
   }

@@ -26,7 +26,7 @@ function dateParam(value: string | undefined, endOfDay = false): Date | undefine
 }
 
 export default async function QueuePage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
-  const { viewer, db, timeZone } = await pageContext('queue.read');
+  const { viewer, inTenant, timeZone } = await pageContext('queue.read');
   const params = flatParams(await searchParams);
   const reason = (DEAD_LETTER_REASONS as readonly string[]).includes(params.reason ?? '') ? (params.reason as DeadLetterReason) : undefined;
   const filter = {
@@ -38,9 +38,9 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
   };
   const skip = Math.max(0, Number.parseInt(params.skip ?? '0', 10) || 0);
   const [health, deadLetters, facets] = await Promise.all([
-    getQueueHealth(db, { tenantId: viewer.tenantId }),
-    listDeadLetters(db, { tenantId: viewer.tenantId, ...filter, skip, take: TAKE }),
-    deadLetterFacets(db, { tenantId: viewer.tenantId }),
+    inTenant((db) => getQueueHealth(db, { tenantId: viewer.tenantId })),
+    inTenant((db) => listDeadLetters(db, { tenantId: viewer.tenantId, ...filter, skip, take: TAKE })),
+    inTenant((db) => deadLetterFacets(db, { tenantId: viewer.tenantId })),
   ]);
   const canRetry = viewer.permissions.includes('deadletters.retry');
   const filtered = Boolean(filter.reason || filter.type || filter.source || filter.from || filter.to);

@@ -15,6 +15,7 @@ import { writeAudit } from '@/server/admin/audit';
 import type { Viewer } from '@/server/auth/viewer';
 import { requireActionPermission } from '@/server/auth/viewer';
 import { db } from '@/server/db/client';
+import { withTenant } from '@/server/db/scope';
 import { searchMembers } from '@/server/queries/members';
 import { SegmentError } from '@/server/segments/errors';
 import { createSegment, deleteSegment, getSegment, previewSegment, updateSegment } from '@/server/segments/service';
@@ -36,12 +37,9 @@ const actor = (viewer: Viewer) => ({ id: viewer.userId, label: viewer.email });
 export async function previewCriteriaAction(criteria: unknown): Promise<PreviewResult> {
   const viewer = await requireActionPermission('segments.write');
   try {
-    const { count, sample } = await previewSegment(db(), {
-      tenantId: viewer.tenantId,
-      criteria,
-      now: new Date(),
-      sampleSize: PREVIEW_SAMPLE,
-    });
+    const { count, sample } = await withTenant(db(), viewer.tenantId, (tx) =>
+      previewSegment(tx, { tenantId: viewer.tenantId, criteria, now: new Date(), sampleSize: PREVIEW_SAMPLE }),
+    );
     return {
       ok: true,
       count,
@@ -106,7 +104,7 @@ export async function saveSegmentAction(draft: SegmentDraft): Promise<SaveRefusa
   const form = parsed.data;
   let saved;
   try {
-    saved = await db().transaction(async (tx) => {
+    saved = await withTenant(db(), viewer.tenantId, async (tx) => {
       const write = form.segmentId
         ? await updateSegment(tx, {
             tenantId: viewer.tenantId,
@@ -148,7 +146,7 @@ export async function saveSegmentAction(draft: SegmentDraft): Promise<SaveRefusa
 export async function deleteSegmentAction(segmentId: string): Promise<Outcome> {
   const viewer = await requireActionPermission('segments.write');
   try {
-    await db().transaction(async (tx) => {
+    await withTenant(db(), viewer.tenantId, async (tx) => {
       const segment = await getSegment(tx, { tenantId: viewer.tenantId, segmentId });
       await deleteSegment(tx, { tenantId: viewer.tenantId, segmentId });
       await writeAudit(tx, {
@@ -171,7 +169,7 @@ export async function deleteSegmentAction(segmentId: string): Promise<Outcome> {
 export async function recomputeNowAction(segmentId: string): Promise<Outcome> {
   const viewer = await requireActionPermission('segments.write');
   try {
-    const segment = await getSegment(db(), { tenantId: viewer.tenantId, segmentId });
+    const segment = await withTenant(db(), viewer.tenantId, (tx) => getSegment(tx, { tenantId: viewer.tenantId, segmentId }));
     if (segment.type !== 'DYNAMIC') return { ok: false, message: 'A hand-picked list has no rules to recount.' };
   } catch (error) {
     if (error instanceof SegmentError) return { ok: false, message: error.message };
@@ -189,14 +187,16 @@ export async function findPeopleAction(query: string): Promise<PersonHit[]> {
   const viewer = await requireActionPermission('segments.write');
   const q = query.trim().slice(0, 200);
   if (!q) return [];
-  const { rows } = await searchMembers(db(), { tenantId: viewer.tenantId, q, take: 8 });
+  const { rows } = await withTenant(db(), viewer.tenantId, (tx) => searchMembers(tx, { tenantId: viewer.tenantId, q, take: 8 }));
   return rows.map((r) => ({ id: r.id, name: r.name, email: r.email, membershipTier: r.membershipTier }));
 }
 
 export async function addStaticMembersAction(segmentId: string, profileIds: string[]): Promise<Outcome> {
   const viewer = await requireActionPermission('segments.write');
   try {
-    const { added, notFound } = await addStaticMembers(db(), { tenantId: viewer.tenantId, segmentId, profileIds });
+    const { added, notFound } = await withTenant(db(), viewer.tenantId, (tx) =>
+      addStaticMembers(tx, { tenantId: viewer.tenantId, segmentId, profileIds }),
+    );
     revalidatePath(`/segments/${segmentId}`);
     if (notFound.length > 0) return { ok: false, message: 'That person is no longer in this club’s records.' };
     return { ok: true, message: added > 0 ? 'Added to the list.' : 'Already on the list.' };
@@ -210,7 +210,7 @@ export async function addStaticMembersAction(segmentId: string, profileIds: stri
 export async function removeStaticMemberAction(segmentId: string, form: FormData): Promise<void> {
   const viewer = await requireActionPermission('segments.write');
   const profileId = String(form.get('profileId') ?? '');
-  await removeStaticMembers(db(), { tenantId: viewer.tenantId, segmentId, profileIds: [profileId] });
+  await withTenant(db(), viewer.tenantId, (tx) => removeStaticMembers(tx, { tenantId: viewer.tenantId, segmentId, profileIds: [profileId] }));
   revalidatePath(`/segments/${segmentId}`);
 }
 
@@ -224,7 +224,7 @@ export async function importStaticCsvAction(segmentId: string, form: FormData): 
   }
   const replace = form.get('replace') === 'on';
   try {
-    const report = await db().transaction(async (tx) => {
+    const report = await withTenant(db(), viewer.tenantId, async (tx) => {
       const result = await importStaticSegment(tx, { tenantId: viewer.tenantId, segmentId, csvText: await file.text(), replace });
       await writeAudit(tx, {
         tenantId: viewer.tenantId,

@@ -15,10 +15,10 @@ const TREND_DAYS = 30;
 
 /** The club's segments: built-in ones first, then the club's own, with size, 30-day trend and last change. */
 export default async function SegmentsPage() {
-  const { viewer, db, timeZone, now } = await pageContext('segments.read');
+  const { viewer, inTenant, timeZone, now } = await pageContext('segments.read');
   const [segments, trends] = await Promise.all([
-    listSegments(db, { tenantId: viewer.tenantId }),
-    segmentTrends(db, { tenantId: viewer.tenantId, days: TREND_DAYS, timeZone, now }),
+    inTenant((db) => listSegments(db, { tenantId: viewer.tenantId })),
+    inTenant((db) => segmentTrends(db, { tenantId: viewer.tenantId, days: TREND_DAYS, timeZone, now })),
   ]);
   const canWrite = viewer.permissions.includes('segments.write');
   const rows: SegmentRow[] = segments.map((segment) => ({ segment, trend: trends.get(segment.id) }));

@@ -6,6 +6,7 @@ import { AdminError } from '@/server/admin/errors';
 import { createUser, removeUser, setUserRole } from '@/server/admin/users';
 import { requireActionPermission } from '@/server/auth/viewer';
 import { db } from '@/server/db/client';
+import { withTenant } from '@/server/db/scope';
 import type { Role } from '@/server/db/schema';
 
 export interface FormResult {
@@ -25,14 +26,16 @@ export async function addUserAction(_prev: FormResult | null, form: FormData): P
   const viewer = await requireActionPermission('users.manage');
   const password = String(form.get('password') ?? '');
   try {
-    const { created, membershipCreated, user } = await createUser(db(), {
-      tenantId: viewer.tenantId,
-      email: String(form.get('email') ?? ''),
-      name: String(form.get('name') ?? '').trim() || undefined,
-      role: String(form.get('role') ?? 'staff') as Role,
-      password: password || undefined,
-      actor: { id: viewer.userId, label: viewer.email },
-    });
+    const { created, membershipCreated, user } = await withTenant(db(), viewer.tenantId, (tx) =>
+      createUser(tx, {
+        tenantId: viewer.tenantId,
+        email: String(form.get('email') ?? ''),
+        name: String(form.get('name') ?? '').trim() || undefined,
+        role: String(form.get('role') ?? 'staff') as Role,
+        password: password || undefined,
+        actor: { id: viewer.userId, label: viewer.email },
+      }),
+    );
     revalidatePath('/settings');
     const what = created ? 'Added' : membershipCreated ? 'Gave access to' : 'Updated';
     return { ok: true, message: `${what} ${user.email} as ${user.role}.` };
@@ -45,7 +48,9 @@ export async function changeRoleAction(userId: string, role: Role): Promise<Form
   const viewer = await requireActionPermission('users.manage');
   if (userId === viewer.userId) return { ok: false, message: 'You cannot change your own role; ask another admin.' };
   try {
-    const user = await setUserRole(db(), { tenantId: viewer.tenantId, userId, role, actor: { id: viewer.userId, label: viewer.email } });
+    const user = await withTenant(db(), viewer.tenantId, (tx) =>
+      setUserRole(tx, { tenantId: viewer.tenantId, userId, role, actor: { id: viewer.userId, label: viewer.email } }),
+    );
     revalidatePath('/settings');
     return { ok: true, message: `${user.email} is now ${user.role}.` };
   } catch (error) {
@@ -57,7 +62,9 @@ export async function removeUserAction(userId: string): Promise<FormResult> {
   const viewer = await requireActionPermission('users.manage');
   if (userId === viewer.userId) return { ok: false, message: 'You cannot remove yourself; ask another admin.' };
   try {
-    await removeUser(db(), { tenantId: viewer.tenantId, userId, actor: { id: viewer.userId, label: viewer.email } });
+    await withTenant(db(), viewer.tenantId, (tx) =>
+      removeUser(tx, { tenantId: viewer.tenantId, userId, actor: { id: viewer.userId, label: viewer.email } }),
+    );
     revalidatePath('/settings');
     return { ok: true, message: 'Removed from this club.' };
   } catch (error) {
@@ -68,12 +75,14 @@ export async function removeUserAction(userId: string): Promise<FormResult> {
 export async function createApiKeyAction(_prev: FormResult | null, form: FormData): Promise<FormResult> {
   const viewer = await requireActionPermission('apikeys.manage');
   try {
-    const { key, prefix } = await createApiKey(db(), {
-      tenantId: viewer.tenantId,
-      name: String(form.get('name') ?? ''),
-      scopes: form.getAll('scopes').map(String),
-      createdBy: { id: viewer.userId, label: viewer.email },
-    });
+    const { key, prefix } = await withTenant(db(), viewer.tenantId, (tx) =>
+      createApiKey(tx, {
+        tenantId: viewer.tenantId,
+        name: String(form.get('name') ?? ''),
+        scopes: form.getAll('scopes').map(String),
+        createdBy: { id: viewer.userId, label: viewer.email },
+      }),
+    );
     revalidatePath('/settings');
     return { ok: true, message: `Key ${prefix}… created. Copy it now: it is not shown again.`, key };
   } catch (error) {
@@ -84,7 +93,9 @@ export async function createApiKeyAction(_prev: FormResult | null, form: FormDat
 export async function revokeApiKeyAction(id: string): Promise<FormResult> {
   const viewer = await requireActionPermission('apikeys.manage');
   try {
-    const { revoked } = await revokeApiKey(db(), { tenantId: viewer.tenantId, id, actor: { id: viewer.userId, label: viewer.email } });
+    const { revoked } = await withTenant(db(), viewer.tenantId, (tx) =>
+      revokeApiKey(tx, { tenantId: viewer.tenantId, id, actor: { id: viewer.userId, label: viewer.email } }),
+    );
     revalidatePath('/settings');
     return { ok: true, message: revoked ? 'Key revoked; it stops working at once.' : 'That key was already revoked.' };
   } catch (error) {

@@ -10,10 +10,10 @@ import { addUserAction, changeRoleAction, createApiKeyAction, removeUserAction, 
 export const metadata: Metadata = { title: 'Settings' };
 
 export default async function SettingsPage() {
-  const { viewer, db, timeZone } = await pageContext('users.manage');
+  const { viewer, inTenant, timeZone } = await pageContext('users.manage');
   const [users, keys] = await Promise.all([
-    listUsers(db, { tenantId: viewer.tenantId }),
-    listApiKeys(db, { tenantId: viewer.tenantId }),
+    inTenant((db) => listUsers(db, { tenantId: viewer.tenantId })),
+    inTenant((db) => listApiKeys(db, { tenantId: viewer.tenantId })),
   ]);
   return (
     <div className="space-y-8">

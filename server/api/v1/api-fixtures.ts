@@ -233,7 +233,7 @@ export interface ApiTest {
 export async function startApiTest(label: string): Promise<ApiTest> {
   const ctx = await createTestContext(label);
   const redis = createRedis({ url: ctx.redisUrl });
-  setRuntimeForTests({ db: ctx.db, redis, prefix: ctx.prefix, authSecret: TEST_AUTH_SECRET });
+  setRuntimeForTests({ db: ctx.appDb, redis, prefix: ctx.prefix, authSecret: TEST_AUTH_SECRET });
   const a = await seedClub(ctx.db, 'alpha-gc', 'Alpha GC');
   const b = await seedClub(ctx.db, 'bravo-cc', 'Bravo CC');
   return {

@@ -33,6 +33,8 @@ let segmentNames = 0;
 const VALID: Record<EndpointName, (a: SeededClub) => CallOptions> = {
   listCustomers: () => ({ path: '/customers?q=zanele&take=10' }),
   resolveCustomer: (a) => ({ path: `/customers/resolve?email=zanele@${a.tenantId}.example` }),
+  searchCustomers: () => ({ method: 'POST', path: '/customers/search', body: { q: 'zanele', take: 10 } }),
+  resolveCustomerByBody: (a) => ({ method: 'POST', path: '/customers/resolve', body: { email: `zanele@${a.tenantId}.example` } }),
   getCustomer: (a) => ({ path: `/customers/${a.profileIds[0]}`, params: { id: a.profileIds[0] } }),
   listCustomerActivities: (a) => ({ path: `/customers/${a.profileIds[0]}/activities`, params: { id: a.profileIds[0] } }),
   listSegments: () => ({ path: '/segments' }),

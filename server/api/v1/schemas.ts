@@ -8,6 +8,7 @@ import {
   SYNC_STATUSES,
 } from '@/server/db/schema';
 import { churnListSchema } from '@/server/queries/churn';
+import { dateParam } from '@/server/queries/date-param';
 import { memberSearchSchema } from '@/server/queries/members';
 import { criteriaSchema } from '@/server/segments/criteria';
 import { API_ERROR_CODES } from '../errors';
@@ -48,11 +49,18 @@ export const resolveQuery = z
   })
   .refine((q) => q.email || q.phone || q.authUserId, { message: 'give at least one of email, phone, authUserId' });
 
+/**
+ * POST /customers/search and POST /customers/resolve take the same parameters as their GET forms in a JSON body,
+ * so an email or phone number a caller looks up never sits in a URL (browser history, proxy and access logs).
+ */
+export const customersSearchBody = customersQuery;
+export const resolveBody = resolveQuery;
+
 export const activitiesQuery = z.strictObject({
   type: listParam.optional().meta({ description: 'Activity types (ROUND_PLAYED, …), comma-separated.' }),
   source: listParam.optional().meta({ description: 'Sources (scl, teetime, messaging), comma-separated.' }),
-  from: z.coerce.date().optional().meta({ description: 'Occurred at or after (ISO 8601).' }),
-  to: z.coerce.date().optional().meta({ description: 'Occurred before (ISO 8601).' }),
+  from: dateParam.optional().meta({ description: 'Occurred at or after (ISO 8601).' }),
+  to: dateParam.optional().meta({ description: 'Occurred before (ISO 8601).' }),
   cursor: z.string().max(200).optional().meta({ description: 'meta.nextCursor of the previous page.' }),
   take,
 });
@@ -91,8 +99,8 @@ export const deadLettersQuery = z.strictObject({
   reason: z.enum(DEAD_LETTER_REASONS).optional(),
   type: z.string().trim().min(1).max(200).optional(),
   source: z.string().trim().min(1).max(100).optional(),
-  from: z.coerce.date().optional(),
-  to: z.coerce.date().optional(),
+  from: dateParam.optional(),
+  to: dateParam.optional(),
 });
 
 // ---- responses (as JSON: timestamps are ISO strings) ------------------------------------------------------------

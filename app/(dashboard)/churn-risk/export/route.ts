@@ -3,6 +3,7 @@ import { type NextRequest } from 'next/server';
 import { Readable } from 'node:stream';
 import { requireViewer } from '@/server/auth/viewer';
 import { db } from '@/server/db/client';
+import { withTenant } from '@/server/db/scope';
 import { churnListSchema, listChurnRisk } from '@/server/queries/churn';
 
 export const dynamic = 'force-dynamic';
@@ -23,16 +24,11 @@ export async function GET(request: NextRequest) {
   async function* rows() {
     let after: { score: number; id: string } | undefined;
     for (;;) {
-      const page = await listChurnRisk(db(), {
-        ...filters,
-        sort: 'churnRiskScore',
-        dir: 'desc',
-        tenantId: viewer.tenantId,
-        now,
-        after,
-        skip: 0,
-        take: PAGE,
-      });
+      // One short scoped transaction per page: the stream outlives the request's handler.
+      const from = after;
+      const page = await withTenant(db(), viewer.tenantId, (tx) =>
+        listChurnRisk(tx, { ...filters, sort: 'churnRiskScore', dir: 'desc', tenantId: viewer.tenantId, now, after: from, skip: 0, take: PAGE }),
+      );
       for (const r of page.rows) {
         yield {
           id: r.id,

@@ -15,9 +15,9 @@ export const metadata: Metadata = { title: 'Event trace' };
 const PIPELINE = ['parse', 'resolve_identity', 'update_profile', 'create_activity', 'score', 'update_segments', 'outbox'];
 
 export default async function EventTracePage({ params }: { params: Promise<{ eventId: string }> }) {
-  const { viewer, db, timeZone } = await pageContext('queue.read');
+  const { viewer, inTenant, timeZone } = await pageContext('queue.read');
   const { eventId } = await params;
-  const trace = await getEventTrace(db, { tenantId: viewer.tenantId, eventId: decodeURIComponent(eventId) });
+  const trace = await inTenant((db) => getEventTrace(db, { tenantId: viewer.tenantId, eventId: decodeURIComponent(eventId) }));
   if (!trace) notFound();
   const status = statusSwatch(trace.status);
   const source = sourceSwatch(trace.source);

@@ -5,6 +5,7 @@ import { AdminError } from '@/server/admin/errors';
 import { writeAudit } from '@/server/admin/audit';
 import { requireActionPermission } from '@/server/auth/viewer';
 import { db } from '@/server/db/client';
+import { withTenant } from '@/server/db/scope';
 import { dismissDuplicate, mergeDuplicate } from '@/server/identity/duplicates';
 import { writeOutbox } from '@/server/outbound/outbox';
 import { moveMembershipsOnMerge } from '@/server/segments/membership';
@@ -24,7 +25,7 @@ export async function mergeDuplicateAction(candidateId: string): Promise<Outcome
   const viewer = await requireActionPermission('duplicates.resolve');
   const at = new Date();
   try {
-    const merged = await db().transaction(async (tx) => {
+    const merged = await withTenant(db(), viewer.tenantId, async (tx) => {
       const result = await mergeDuplicate(tx, { tenantId: viewer.tenantId, candidateId, userId: viewer.userId, at });
       await moveMembershipsOnMerge(tx, {
         tenantId: viewer.tenantId,
@@ -72,7 +73,7 @@ export async function mergeDuplicateAction(candidateId: string): Promise<Outcome
 export async function dismissDuplicateAction(candidateId: string): Promise<Outcome> {
   const viewer = await requireActionPermission('duplicates.resolve');
   try {
-    const dismissed = await db().transaction(async (tx) => {
+    const dismissed = await withTenant(db(), viewer.tenantId, async (tx) => {
       const row = await dismissDuplicate(tx, { tenantId: viewer.tenantId, candidateId, userId: viewer.userId });
       await writeAudit(tx, {
         tenantId: viewer.tenantId,

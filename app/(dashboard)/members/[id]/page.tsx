@@ -20,13 +20,13 @@ export const metadata: Metadata = { title: 'Member' };
 
 /** The contact record (HubSpot's three columns): who they are · what they did · what they belong to and why. */
 export default async function MemberPage({ params }: { params: Promise<{ id: string }> }) {
-  const { viewer, db, timeZone, now } = await pageContext('profiles.read');
+  const { viewer, inTenant, timeZone, now } = await pageContext('profiles.read');
   const { id } = await params;
-  const p = await getProfile(db, { tenantId: viewer.tenantId, id });
+  const p = await inTenant((db) => getProfile(db, { tenantId: viewer.tenantId, id }));
   if (!p) notFound();
   const [firstPage, facets] = await Promise.all([
-    listActivities(db, { tenantId: viewer.tenantId, profileId: id, take: 50 }),
-    timelineFacets(db, { tenantId: viewer.tenantId, profileId: id }),
+    inTenant((db) => listActivities(db, { tenantId: viewer.tenantId, profileId: id, take: 50 })),
+    inTenant((db) => timelineFacets(db, { tenantId: viewer.tenantId, profileId: id })),
   ]);
   const can = (perm: Parameters<typeof viewer.permissions.includes>[0]) => viewer.permissions.includes(perm);
 

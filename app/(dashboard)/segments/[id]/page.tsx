@@ -3,6 +3,8 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { z } from 'zod';
+import { PrivateMemberResults } from '@/components/members/private-results';
+import { PrivateSearchProvider, UnlessPrivateSearch } from '@/components/members/private-search';
 import { SearchBox } from '@/components/members/search-box';
 import { formatChange, formatCount, formatDate, formatDateTime, relativeTime } from '@/components/format';
 import { DefinitionInWords } from '@/components/segments/definition';
@@ -17,6 +19,7 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { Card, PageHeader } from '@/components/ui/page-header';
 import { Pagination } from '@/components/ui/pagination';
 import { flatParams, type RawSearchParams } from '@/components/url';
+import type { Db } from '@/server/db/client';
 import { searchMembers } from '@/server/queries/members';
 import { pagingSchema } from '@/server/queries/paging';
 import { validateCriteria } from '@/server/segments/criteria';
@@ -39,7 +42,7 @@ export const metadata: Metadata = { title: 'Segment' };
 const CHART_DAYS = 90;
 const memberQuerySchema = pagingSchema.extend({ q: z.string().trim().max(200).optional() });
 
-async function loadSegment(tenantId: string, segmentId: string, db: Parameters<typeof getSegment>[0]) {
+async function loadSegment(tenantId: string, segmentId: string, db: Db) {
   try {
     return await getSegment(db, { tenantId, segmentId });
   } catch (error) {
@@ -57,17 +60,17 @@ export default async function SegmentPage({
   params: Promise<{ id: string }>;
   searchParams: Promise<RawSearchParams>;
 }) {
-  const { viewer, db, timeZone, now } = await pageContext('segments.read');
+  const { viewer, inTenant, timeZone, now } = await pageContext('segments.read');
   const { id } = await params;
-  const segment = await loadSegment(viewer.tenantId, id, db);
+  const segment = await inTenant((db) => loadSegment(viewer.tenantId, id, db));
   const raw = flatParams(await searchParams);
   const parsed = memberQuerySchema.safeParse(raw);
   const query = parsed.success ? parsed.data : memberQuerySchema.parse({});
   const dynamic = segment.type === 'DYNAMIC';
 
   const [members, trends, queued] = await Promise.all([
-    searchMembers(db, { tenantId: viewer.tenantId, segmentId: segment.id, q: query.q, skip: query.skip, take: query.take }),
-    segmentTrends(db, { tenantId: viewer.tenantId, segmentIds: [segment.id], days: CHART_DAYS, timeZone, now }),
+    inTenant((db) => searchMembers(db, { tenantId: viewer.tenantId, segmentId: segment.id, q: query.q, skip: query.skip, take: query.take })),
+    inTenant((db) => segmentTrends(db, { tenantId: viewer.tenantId, segmentIds: [segment.id], days: CHART_DAYS, timeZone, now })),
     dynamic ? isRecomputeQueued(segment.id) : Promise.resolve(false),
   ]);
   const trend = trends.get(segment.id);
@@ -77,6 +80,7 @@ export default async function SegmentPage({
   const can = (p: 'segments.write' | 'segments.export') => viewer.permissions.includes(p);
   const listParams = { ...(query.q ? { q: query.q } : {}) };
   const counting = queued || segment.recomputeStatus === 'RUNNING';
+  const removeMember = !dynamic && can('segments.write') ? removeStaticMemberAction.bind(null, segment.id) : undefined;
 
   return (
     <div className="space-y-4">
@@ -184,52 +188,56 @@ export default async function SegmentPage({
       )}
 
       <section aria-labelledby="members-title" className="space-y-3">
-        <div className="flex flex-wrap items-center gap-3">
-          <h2 id="members-title" className="text-sm font-semibold text-zinc-900">Members</h2>
-          <div className="min-w-64 flex-1">
-            <SearchBox />
+        {/* An email or phone number is searched without entering the URL (see PrivateSearchProvider). */}
+        <PrivateSearchProvider>
+          <div className="flex flex-wrap items-center gap-3">
+            <h2 id="members-title" className="text-sm font-semibold text-zinc-900">Members</h2>
+            <div className="min-w-64 flex-1">
+              <SearchBox />
+            </div>
+            <UnlessPrivateSearch>
+              <span className="text-sm text-zinc-500 tabular" data-testid="result-count">
+                {query.q
+                  ? `${members.totalExact ? '' : '≈ '}${formatCount(members.total)} of ${formatCount(memberCount)}`
+                  : `${formatCount(memberCount)} ${memberCount === 1 ? 'person' : 'people'}`}
+              </span>
+            </UnlessPrivateSearch>
           </div>
-          <span className="text-sm text-zinc-500 tabular" data-testid="result-count">
-            {query.q
-              ? `${members.totalExact ? '' : '≈ '}${formatCount(members.total)} of ${formatCount(memberCount)}`
-              : `${formatCount(memberCount)} ${memberCount === 1 ? 'person' : 'people'}`}
-          </span>
-        </div>
-        {members.rows.length > 0 ? (
-          <>
-            <SegmentMembersTable
-              rows={members.rows}
-              now={now}
-              remove={!dynamic && can('segments.write') ? removeStaticMemberAction.bind(null, segment.id) : undefined}
-            />
-            {/* Unsearched, the list is the whole segment: page through the exact live count, not the capped estimate. */}
-            <Pagination
-              pathname={`/segments/${segment.id}`}
-              params={listParams}
-              skip={members.skip}
-              take={members.take}
-              total={query.q ? members.total : memberCount}
-            />
-          </>
-        ) : query.q ? (
-          <EmptyState
-            icon={<SearchX className="size-8" />}
-            title={`No member of this segment matches “${query.q}”`}
-            action={<Link href={`/segments/${segment.id}`} className={buttonClass.secondary}>Clear search</Link>}
-          >
-            Search looks at names, emails, phone numbers and member numbers of the people in this segment only.
-          </EmptyState>
-        ) : (
-          <EmptyState icon={<UsersRound className="size-8" />} title={counting ? 'Counting members…' : 'Nobody is in this segment yet'}>
-            {counting
-              ? 'The recount is under way; members appear here as soon as it finishes.'
-              : dynamic
-                ? 'Nobody matches these rules right now. People join the moment their profile matches — when a booking, payment, handicap update or email open arrives.'
-                : can('segments.write')
-                  ? 'Add people above by searching for them, or import a CSV of emails or member numbers.'
-                  : 'People appear here once someone in marketing adds them to this list.'}
-          </EmptyState>
-        )}
+          <PrivateMemberResults now={now.toISOString()} segment={{ id: segment.id, memberCount, remove: removeMember }} />
+          <UnlessPrivateSearch>
+            {members.rows.length > 0 ? (
+              <>
+                <SegmentMembersTable rows={members.rows} now={now} remove={removeMember} />
+                {/* Unsearched, the list is the whole segment: page through the exact live count, not the capped estimate. */}
+                <Pagination
+                  pathname={`/segments/${segment.id}`}
+                  params={listParams}
+                  skip={members.skip}
+                  take={members.take}
+                  total={query.q ? members.total : memberCount}
+                />
+              </>
+            ) : query.q ? (
+              <EmptyState
+                icon={<SearchX className="size-8" />}
+                title={`No member of this segment matches “${query.q}”`}
+                action={<Link href={`/segments/${segment.id}`} className={buttonClass.secondary}>Clear search</Link>}
+              >
+                Search looks at names, emails, phone numbers and member numbers of the people in this segment only.
+              </EmptyState>
+            ) : (
+              <EmptyState icon={<UsersRound className="size-8" />} title={counting ? 'Counting members…' : 'Nobody is in this segment yet'}>
+                {counting
+                  ? 'The recount is under way; members appear here as soon as it finishes.'
+                  : dynamic
+                    ? 'Nobody matches these rules right now. People join the moment their profile matches — when a booking, payment, handicap update or email open arrives.'
+                    : can('segments.write')
+                      ? 'Add people above by searching for them, or import a CSV of emails or member numbers.'
+                      : 'People appear here once someone in marketing adds them to this list.'}
+              </EmptyState>
+            )}
+          </UnlessPrivateSearch>
+        </PrivateSearchProvider>
       </section>
     </div>
   );

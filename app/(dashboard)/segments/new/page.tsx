@@ -11,8 +11,8 @@ import { previewCriteriaAction, saveSegmentAction } from '../actions';
 export const metadata: Metadata = { title: 'New segment' };
 
 export default async function NewSegmentPage() {
-  const { viewer, db } = await pageContext('segments.write');
-  const tiers = await listTiers(db, { tenantId: viewer.tenantId });
+  const { viewer, inTenant } = await pageContext('segments.write');
+  const tiers = await inTenant((db) => listTiers(db, { tenantId: viewer.tenantId }));
   return (
     <div>
       <nav aria-label="Breadcrumb" className="mb-1 text-xs text-zinc-500">

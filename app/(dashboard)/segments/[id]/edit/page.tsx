@@ -14,14 +14,14 @@ import { previewCriteriaAction, saveSegmentAction } from '../../actions';
 export const metadata: Metadata = { title: 'Edit segment' };
 
 export default async function EditSegmentPage({ params }: { params: Promise<{ id: string }> }) {
-  const { viewer, db } = await pageContext('segments.write');
+  const { viewer, inTenant } = await pageContext('segments.write');
   const { id } = await params;
   const [segment, tiers] = await Promise.all([
-    getSegment(db, { tenantId: viewer.tenantId, segmentId: id }).catch((error: unknown) => {
+    inTenant((db) => getSegment(db, { tenantId: viewer.tenantId, segmentId: id })).catch((error: unknown) => {
       if (error instanceof SegmentError && error.code === 'not_found') notFound();
       throw error;
     }),
-    listTiers(db, { tenantId: viewer.tenantId }),
+    inTenant((db) => listTiers(db, { tenantId: viewer.tenantId })),
   ]);
   // Rules that no longer validate (a field since removed from the registry) start again from an empty rule.
   const checked = segment.type === 'DYNAMIC' ? validateCriteria(segment.criteria) : null;

@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { requireViewer } from '@/server/auth/viewer';
 import { db } from '@/server/db/client';
+import { withTenant } from '@/server/db/scope';
 import { listActivities } from '@/server/queries/timeline';
 
 export const dynamic = 'force-dynamic';
@@ -11,7 +12,7 @@ export async function GET(request: NextRequest, { params }: { params: Promise<{ 
   const { id } = await params;
   const q = Object.fromEntries(request.nextUrl.searchParams);
   try {
-    const page = await listActivities(db(), { tenantId: viewer.tenantId, profileId: id, ...q });
+    const page = await withTenant(db(), viewer.tenantId, (tx) => listActivities(tx, { tenantId: viewer.tenantId, profileId: id, ...q }));
     if (!page) return NextResponse.json({ error: { code: 'not_found', message: 'No such person' } }, { status: 404 });
     return NextResponse.json(page);
   } catch (err) {

@@ -5,7 +5,7 @@ import { endpoints } from '@/server/api/v1/endpoints';
 import { segmentMembersCsv } from '@/server/segments/export';
 import { getSegment, listSegmentMembers } from '@/server/segments/service';
 
-export const GET = apiRoute(endpoints.listSegmentMembers, async ({ db, principal, params, query }) => {
+export const GET = apiRoute(endpoints.listSegmentMembers, async ({ db, rt, principal, params, query }) => {
   const tenantId = principal.tenantId;
   if (query.format === 'json') {
     return paginate(await listSegmentMembers(db, { tenantId, segmentId: params.id, ...query }), query);
@@ -22,7 +22,8 @@ export const GET = apiRoute(endpoints.listSegmentMembers, async ({ db, principal
     target: `segment:${segment.id}`,
     details: { name: segment.name, memberCount: segment.memberCount },
   });
-  const csv = segmentMembersCsv(db, { tenantId, segmentId: segment.id });
+  // Streamed after this handler's transaction has committed: the stream reads page by page in its own.
+  const csv = segmentMembersCsv(rt.db, { tenantId, segmentId: segment.id });
   const slug = segment.name.replace(/[^\w-]+/g, '-').replace(/^-+|-+$/g, '').toLowerCase() || 'segment';
   const filename = `${slug}-members.csv`;
   return new Response(Readable.toWeb(csv) as ReadableStream<Uint8Array>, {
