@@ -1,0 +1,190 @@
+import { Queue, Worker } from 'bullmq';
+import { sql } from 'drizzle-orm';
+import { OUTBOUND_QUEUE } from '@/server/queue/connection';
+import { percentile } from '../bench/setup';
+import { watchStalled } from './queue-events';
+import { soakSource } from './soak-source';
+import { drain, startStack, type Stack } from './stack';
+import type { Scenario, ScenarioContext } from './types';
+import { seconds, sleep } from './wait';
+import type { ChaosWorker } from './workers';
+
+const TENANT = 'chaos-soak';
+const MEASURE_EVENTS = 20_000;
+const SAMPLE_MS = 5000;
+const LOCK_MS = 30_000;
+const P99_TARGET_MS = 150;
+/**
+ * Flat = the median of the last third of the samples within 20 % and 30 MB of the first third's. The first 20 % of
+ * the soak (at least a minute, at most half) is warm-up and not judged: JIT, pools, and BullMQ's retained completed
+ * jobs (1,000) and event stream (~10,000 entries) filling to their caps. Medians, because heapUsed saws up and down
+ * by tens of MB between collections; a leak moves the median.
+ */
+const FLAT_RATIO = 1.2;
+const FLAT_BYTES = 30 * 1024 * 1024;
+const warmUpMs = (soakMs: number) => Math.min(soakMs / 2, Math.max(soakMs * 0.2, 60_000));
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
+
+/**
+ * The maximum rate of one worker, as the benchmark measures backlog throughput: MEASURE_EVENTS published before the
+ * worker starts, then drained; events over the time from first to last commit.
+ */
+async function measureMaxRate(ctx: ScenarioContext, stack: Stack, source: ReturnType<typeof soakSource>): Promise<{ max: number; worker: ChaosWorker }> {
+  const jobs = source.take(MEASURE_EVENTS);
+  for (let i = 0; i < jobs.length; i += 1000) await stack.queue.addBulk(jobs.slice(i, i + 1000));
+  const worker = await stack.spawnWorker();
+  await worker.ready(60_000, ctx.signal);
+  await drain(ctx, stack, MEASURE_EVENTS, 600_000);
+  const [span] = await stack.db.execute<{ first: string; last: string }>(sql`select min(processed_at) as first, max(processed_at) as last from sync_log`);
+  const max = Math.round(MEASURE_EVENTS / ((new Date(span.last).getTime() - new Date(span.first).getTime()) / 1000));
+  return { max, worker };
+}
+
+function flatness(label: string, samples: { at: number; value: number }[], from: number, to: number) {
+  const judged = samples.filter((s) => s.at >= from + warmUpMs(to - from));
+  const third = Math.max(1, Math.floor(judged.length / 3));
+  const first = median(judged.slice(0, third).map((s) => s.value));
+  const last = median(judged.slice(-third).map((s) => s.value));
+  const ok = judged.length >= 3 && last <= first * FLAT_RATIO && last - first <= FLAT_BYTES;
+  return { ok, text: `${label} ${mb(first)} → ${mb(last)} (median of first vs last third after warm-up, ${judged.length} samples)` };
+}
+
+/**
+ * 8. A soak: the maximum rate of one worker is measured on a backlog, then half of it is offered steadily for
+ * --soak-minutes. Sampled every 5 s: the worker's heap, Redis memory, the oldest active job; every event's latency
+ * from enqueue to its effects committed (sync log processed_at), as the benchmark measures it.
+ */
+export const soak: Scenario = {
+  id: 8,
+  name: 'Soak at 50 % of the measured maximum rate',
+  usesModel: false,
+  timeoutMs: (o) => (o.soakMinutes * 60 + 15 * 60) * 1000,
+  async run(ctx) {
+    const stack = await startStack(ctx, 's8', { tenants: [TENANT] });
+    const watch = await watchStalled(ctx.cleanup, stack.redis, stack.target.prefix);
+    const admin = stack.redis.client();
+    ctx.cleanup.add('admin connection', () => admin.disconnect());
+    // Production has downstream consumers on crm-outbound; without one its jobs would pile up here by design.
+    const outboundConnection = stack.redis.client({ blocking: true });
+    const outbound = new Worker(OUTBOUND_QUEUE, async () => {}, { connection: outboundConnection, prefix: stack.target.prefix, concurrency: 20 });
+    outbound.on('error', () => {});
+    ctx.cleanup.add('outbound consumer', async () => {
+      await outbound.close(true).catch(() => {});
+      outboundConnection.disconnect();
+    });
+    const source = soakSource(TENANT, Math.floor(Date.now() / 60_000) * 60_000);
+    const problems: string[] = [];
+    let published = 0;
+
+    let rate = ctx.options.soakRate;
+    let worker: ChaosWorker;
+    if (rate) {
+      worker = await stack.spawnWorker();
+      await worker.ready(60_000, ctx.signal);
+    } else {
+      const measured = await measureMaxRate(ctx, stack, source);
+      const max = measured.max;
+      worker = measured.worker;
+      published = MEASURE_EVENTS;
+      rate = Math.max(1, Math.round(max / 2));
+      ctx.log(`maximum: ${max.toLocaleString()} events/s on a ${MEASURE_EVENTS.toLocaleString()}-event backlog → offering ${rate.toLocaleString()}/s`);
+    }
+
+    const enqueuedAt = new Map<string, number>();
+    const latencies: number[] = [];
+    let watermark = new Date(0);
+    async function collectLatencies(ids?: string[]) {
+      const rows = ids
+        ? await stack.db.execute<{ event_id: string; processed_at: string }>(sql`select event_id, processed_at from sync_log where event_id = any(${sql.param(ids)}::text[])`)
+        : await stack.db.execute<{ event_id: string; processed_at: string }>(sql`
+            select event_id, processed_at from sync_log where processed_at >= ${new Date(watermark.getTime() - 5000).toISOString()}::timestamptz`);
+      for (const r of rows) {
+        const at = new Date(r.processed_at);
+        if (at > watermark) watermark = at;
+        const sent = enqueuedAt.get(r.event_id);
+        if (sent === undefined) continue;
+        latencies.push(at.getTime() - sent);
+        enqueuedAt.delete(r.event_id);
+      }
+    }
+
+    const heap: { at: number; value: number }[] = [];
+    const redisMemory: { at: number; value: number }[] = [];
+    let longestActiveMs = 0;
+    const soakMs = ctx.options.soakMinutes * 60_000;
+    const started = Date.now();
+    const sentAtStart = published;
+    let nextSample = started;
+    let nextMinute = started + 60_000;
+    while (Date.now() - started < soakMs) {
+      const due = Math.floor(((Date.now() - started) / 1000) * rate) - (published - sentAtStart);
+      if (due > 0) {
+        const jobs = source.take(Math.min(due, 2000));
+        await stack.queue.addBulk(jobs);
+        const now = Date.now();
+        for (const j of jobs) enqueuedAt.set(String(j.opts.jobId), now);
+        published += jobs.length;
+      }
+      if (Date.now() >= nextSample) {
+        nextSample += SAMPLE_MS;
+        const at = Date.now();
+        const h = await worker.heapUsed();
+        if (h !== null) heap.push({ at, value: h });
+        redisMemory.push({ at, value: await stack.redis.usedMemory(admin) });
+        for (const job of await stack.queue.getActive(0, 1000)) longestActiveMs = Math.max(longestActiveMs, at - (job.processedOn ?? at));
+        await collectLatencies();
+      }
+      if (Date.now() >= nextMinute) {
+        nextMinute += 60_000;
+        const sorted = [...latencies].sort((a, b) => a - b);
+        ctx.log(`${Math.round((Date.now() - started) / 60_000)} min: ${published.toLocaleString()} published, p99 ${percentile(sorted, 99)} ms, heap ${mb(heap.at(-1)?.value ?? 0)}, Redis ${mb(redisMemory.at(-1)?.value ?? 0)}`);
+      }
+      await sleep(20, ctx.signal);
+    }
+    const ended = Date.now();
+    const offered = (published - sentAtStart) / ((ended - started) / 1000);
+    await drain(ctx, stack, published, 300_000);
+    const pending = [...enqueuedAt.keys()];
+    for (let i = 0; i < pending.length; i += 5000) await collectLatencies(pending.slice(i, i + 5000));
+
+    const [r] = await stack.db.execute<{ success: number; dead: number; dup: number }>(sql`
+      select (select count(*)::int from sync_log where status = 'SUCCESS') as success,
+             (select count(*)::int from dead_letters) as dead,
+             (select count(*)::int - count(distinct (source, source_event_id))::int from activities) as dup`);
+    const lost = published - r.success - r.dead;
+    if (lost) problems.push(`${lost} events not settled`);
+    if (r.dead) problems.push(`${r.dead} events dead-lettered`);
+    if (r.dup) problems.push(`${r.dup} duplicate activities`);
+    if (enqueuedAt.size) problems.push(`${enqueuedAt.size} events without a processed_at`);
+    const sorted = latencies.sort((a, b) => a - b);
+    const [p50, p95, p99] = [50, 95, 99].map((p) => percentile(sorted, p));
+    if (!(p99 <= P99_TARGET_MS)) problems.push(`p99 latency ${p99} ms > ${P99_TARGET_MS} ms`);
+    if (longestActiveMs >= LOCK_MS) problems.push(`a job was active ${seconds(longestActiveMs)} (lock ${seconds(LOCK_MS)})`);
+    if (watch.stalled.length) problems.push(`${watch.stalled.length} stalled jobs`);
+    // What Redis holds at the end, to tell retention by design from a leak.
+    const outboundQueue = new Queue(OUTBOUND_QUEUE, { connection: admin, prefix: stack.target.prefix });
+    const held = { inbound: await stack.queue.getJobCounts('completed', 'failed'), outbound: await outboundQueue.getJobCounts('wait', 'completed') };
+    await outboundQueue.close();
+    const heapFlat = flatness('worker heap', heap, started, ended);
+    const redisFlat = flatness('Redis used_memory', redisMemory, started, ended);
+    if (!heapFlat.ok) problems.push(`not flat: ${heapFlat.text}`);
+    if (!redisFlat.ok) problems.push(`not flat: ${redisFlat.text}`);
+
+    return {
+      events: published,
+      lost,
+      duplicated: r.dup,
+      deadLettered: String(r.dead),
+      recovery: `p99 ${p99} ms`,
+      notes: [
+        `${ctx.options.soakMinutes} min at ${Math.round(offered).toLocaleString()} events/s offered; latency p50 ${p50} / p95 ${p95} / p99 ${p99} ms over ${sorted.length.toLocaleString()} events (target p99 ≤ ${P99_TARGET_MS} ms)`,
+        `${heapFlat.text}; ${redisFlat.text}`,
+        `longest active job ${seconds(longestActiveMs)} (lock ${seconds(LOCK_MS)}); ${watch.stalled.length} stalled`,
+        `Redis holds at the end: crm-events ${held.inbound.completed.toLocaleString()} completed, ${held.inbound.failed} failed; crm-outbound ${held.outbound.completed.toLocaleString()} completed (kept 24 h by the relay's removeOnComplete), ${held.outbound.wait.toLocaleString()} waiting`,
+      ],
+      problems,
+    };
+  },
+};
