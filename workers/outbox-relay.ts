@@ -5,6 +5,7 @@ import { withSystemScope } from '@/server/db/scope';
 import { errorMessage } from '@/server/errors';
 import type { Logger } from '@/server/logger';
 import { createRedis, OUTBOUND_QUEUE } from '@/server/queue/connection';
+import { OUTBOUND_KEEP_COMPLETED } from '@/server/queue/job-options';
 
 export interface RelayOptions {
   db: Database;
@@ -42,7 +43,7 @@ export function startOutboxRelay(options: RelayOptions) {
         order by created_at limit ${batchSize} for update skip locked`);
       if (rows.length === 0) return 0;
       await queue.addBulk(
-        rows.map((r) => ({ name: r.type, data: r.envelope, opts: { jobId: r.id, removeOnComplete: { age: 86400 } } })),
+        rows.map((r) => ({ name: r.type, data: r.envelope, opts: { jobId: r.id, removeOnComplete: OUTBOUND_KEEP_COMPLETED } })),
       );
       if (++batches === options.killAfterPublishedBatches) process.kill(process.pid, 'SIGKILL');
       const ids = rows.map((r) => r.id);
