@@ -54,15 +54,25 @@ export interface EnvelopeSpec {
  */
 export class Emitter {
   readonly items: DemoItem[] = [];
+  /** Ids minted so far: the seeded generator's 32-bit state repeats a draw now and then (≈ 1 in 20,000 at 50,000). */
+  private readonly minted = new Set<string>();
 
   constructor(
     readonly tenantId: string,
     readonly now: number,
   ) {}
 
+  /** A fresh event id: two different events never share one (a source never reuses its ids). */
+  private mint(draw: () => string): string {
+    let id = draw();
+    while (this.minted.has(id)) id = draw();
+    this.minted.add(id);
+    return id;
+  }
+
   envelope(rng: Rng, spec: EnvelopeSpec): string | null {
     if (spec.at > this.now) return null;
-    const id = eventIdFor(spec.source, rng);
+    const id = this.mint(() => eventIdFor(spec.source, rng));
     const event: CrmEvent = {
       id,
       type: spec.type,
@@ -85,7 +95,7 @@ export class Emitter {
    */
   flat(rng: Rng, spec: { name: string; at: number; contactId: string; fields: Record<string, unknown>; nested: boolean }): string | null {
     if (spec.at > this.now) return null;
-    const eventId = rng.uuid();
+    const eventId = this.mint(() => rng.uuid());
     const body = { eventId, tenantId: this.tenantId, contactId: spec.contactId, ...spec.fields, timestamp: iso(spec.at) };
     this.items.push({ kind: 'flat', name: spec.name, data: spec.nested ? { payload: body } : body });
     return eventId;
