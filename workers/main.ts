@@ -5,6 +5,7 @@ import { createRedis, queuePrefix } from '@/server/queue/connection';
 import { startConsumer } from './consumer';
 import { checkHealth, checkRedisPolicy, startHealthServer } from './health';
 import { startOutboxRelay } from './outbox-relay';
+import { startRetention } from './retention';
 import { startSegmentRecomputeWorker } from './segment-recompute';
 import { startSweepScheduler } from './sweep';
 import { afterSweepBatch } from './pipeline/after-rescore';
@@ -49,6 +50,7 @@ async function main() {
   const segmentWorker = startSegmentRecomputeWorker({ connection: segmentConnection, prefix, db });
   const sweepConnection = createRedis({ forWorker: true });
   const sweeps = await startSweepScheduler({ connection: sweepConnection, prefix, db, logger, afterBatch: afterSweepBatch });
+  const retention = startRetention({ connection: probe, prefix, logger });
   const health = config.WORKER_HEALTH_PORT
     ? startHealthServer(config.WORKER_HEALTH_PORT, () => checkHealth(db, probe))
     : null;
@@ -68,7 +70,7 @@ async function main() {
     }, 9_000);
     hardStop.unref();
     await consumer.close();
-    await Promise.all([relay.close(), segmentWorker.close(), sweeps.close()]);
+    await Promise.all([relay.close(), segmentWorker.close(), sweeps.close(), retention.close()]);
     segmentConnection.disconnect();
     sweepConnection.disconnect();
     health?.close();
