@@ -57,7 +57,8 @@ export function isConnectivityError(error: unknown): boolean {
 export function isTransientDbError(error: unknown): boolean {
   return chain(error).some((e) => {
     const code = (e as { code?: string } | null)?.code;
-    return code === '40001' || code === '40P01';
+    // serialization_failure, deadlock_detected, lock_not_available (a lock_timeout): running again succeeds.
+    return code === '40001' || code === '40P01' || code === '55P03';
   });
 }
 

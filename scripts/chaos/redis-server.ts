@@ -14,11 +14,16 @@ export interface RedisServerOptions {
   maxmemory?: string;
   /** Default noeviction, the only policy under which BullMQ cannot silently lose jobs. */
   policy?: string;
+  /**
+   * AOF fsync policy. Default `always`: every acknowledged write is on disk, which the crash scenarios need. The soak
+   * runs Redis as the README recommends for production (`everysec`): an fsync per write measures the disk, not the CRM.
+   */
+  appendfsync?: 'always' | 'everysec';
 }
 
 /**
- * A Redis of the chaos run's own: its own port and temp dir, AOF on with `appendfsync always` (every acknowledged
- * write is on disk, so a SIGKILL loses nothing acknowledged), no RDB snapshots. Killed and restarted at will; the
+ * A Redis of the chaos run's own: its own port and temp dir, AOF on (by default with `appendfsync always`: every
+ * acknowledged write is on disk, so a SIGKILL loses nothing acknowledged), no RDB snapshots. Killed and restarted at will; the
  * shared Redis on 6379 is never touched.
  */
 export async function startRedisServer(cleanup: Cleanup, options: RedisServerOptions = {}) {
@@ -26,7 +31,7 @@ export async function startRedisServer(cleanup: Cleanup, options: RedisServerOpt
   const dir = await mkdtemp(path.join(os.tmpdir(), 'crm-chaos-redis-'));
   const args = [
     '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--logfile', path.join(dir, 'redis.log'),
-    '--appendonly', 'yes', '--appendfsync', 'always', '--save', '',
+    '--appendonly', 'yes', '--appendfsync', options.appendfsync ?? 'always', '--save', '',
     '--maxmemory-policy', options.policy ?? 'noeviction',
     ...(options.maxmemory ? ['--maxmemory', options.maxmemory] : []),
   ];

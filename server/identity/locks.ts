@@ -21,3 +21,11 @@ export async function lockIdentifiers(
 ): Promise<void> {
   await lockNames(tx, identifiers.map((identifier) => lockName(tenantId, identifier)));
 }
+
+/** The same locks for identifiers of several tenants, all in one statement (one global order, so no deadlock). */
+export async function lockIdentifiersOfTenants(
+  tx: Tx,
+  entries: readonly { tenantId: string; identifier: Pick<Identifier, 'kind' | 'value'> }[],
+): Promise<void> {
+  await lockNames(tx, entries.map((e) => lockName(e.tenantId, e.identifier)));
+}

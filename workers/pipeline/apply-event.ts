@@ -117,7 +117,12 @@ export async function applyEvent(
     const keys = identifiers.map(identifierKey);
     const mayHold = keys.some((k) => state.resolvedKeys.has(k)) || [...prepared.owners.values()].some((o) => state.holdsUnwritten(o.profileId));
     if (mayHold) await state.flush();
+    // Waiting here for a profile another lane holds, while holding rows of our own, is how two lanes deadlock, and
+    // Postgres notices only after deadlock_timeout (1 s). Wait briefly instead; if that is not enough, the batch runs
+    // again (lock_not_available is transient), by when the other lane has committed.
+    await tx.execute(sql`set local lock_timeout = '100ms'`);
     resolution = await resolveProfile(tx, { tenantId: tenant.id, identifiers, source: envelope.source, eventId: envelope.id, at });
+    await tx.execute(sql`set local lock_timeout = 0`);
     for (const key of keys) state.resolvedKeys.add(key);
     // Rarely it lands on a held profile nobody owned at prefetch (an identifier committed to it meanwhile, or a
     // merged-away owner): the batch then re-runs its events one by one, each starting from the database.

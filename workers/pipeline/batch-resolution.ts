@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { Tx } from '@/server/db/client';
 import { insertJsonRows } from '@/server/db/json-rows';
 import { profileIdentities, profiles, type Tenant } from '@/server/db/schema';
-import { lockIdentifiers } from '@/server/identity/locks';
+import { lockIdentifiersOfTenants } from '@/server/identity/locks';
 import { dedupeIdentifiers, identifierKey, type Identifier } from '@/server/identity/normalize';
 import { isStrongKind, planResolution, type CandidateProfile } from '@/server/identity/plan';
 import type { BatchState } from './batch-state';
@@ -80,13 +80,19 @@ export async function resolveInBatch(
     [...p.owners.values()].every((o) => isLive(o.status));
   let eligible = [...byGroup.values()].filter((events) => events.some((p) => !p.knownProfileId) && events.every(qualifies));
 
-  // Lock the unowned identifiers, then see whether someone claimed one since the prefetch read.
+  // Every identifier that resolution may claim or move is advisory-locked now, in one statement, before any profile
+  // row: resolveProfile (for the events left to it) takes the same locks, re-entrantly, after the batch already
+  // holds rows, and taking them only then would let two batches wait on each other (a deadlock costs a second).
+  await lockIdentifiersOfTenants(
+    tx,
+    candidates.filter((p) => !p.knownProfileId).flatMap((p) => p.identifiers.map((identifier) => ({ tenantId: tenantOf(p), identifier }))),
+  );
+  // Then see whether someone claimed an unowned one since the prefetch read.
   const unowned = new Map<string, Identifier[]>();
   for (const p of eligible.flat()) {
     const fresh = p.identifiers.filter((i) => !p.owners.has(identifierKey(i)));
     if (fresh.length) unowned.set(tenantOf(p), [...(unowned.get(tenantOf(p)) ?? []), ...fresh]);
   }
-  for (const [tenantId, identifiers] of unowned) await lockIdentifiers(tx, tenantId, identifiers);
   const wanted = [...unowned].flatMap(([tenantId, ids]) => ids.map((i) => ({ tenant_id: tenantId, kind: i.kind, value: i.value })));
   if (wanted.length) {
     const claimed = await tx.execute<{ tenant_id: string; kind: string; value: string }>(sql`
@@ -97,10 +103,13 @@ export async function resolveInBatch(
     if (taken.size) eligible = eligible.filter((events) => !events.some((p) => p.identifiers.some((i) => taken.has(keyOf(p, i)))));
   }
 
-  // Row-lock every profile the batch will use without resolveProfile, in one statement.
-  const owners = eligible.flat().flatMap((p) => [...p.owners.values()].map((o) => o.profileId));
+  // Row-lock, in one statement and in id order, every profile the batch may touch: the fast path's, the owners this
+  // batch plans with, and the owners resolveProfile will lock for the events left to it (it re-locks them without
+  // waiting). Locks taken one by one later, in another order, are what lets two lanes deadlock.
+  const owners = candidates.flatMap((p) => [...p.owners.values()].map((o) => o.profileId));
   await state.load([...known, ...owners]);
-  await state.loadIdentities([...known, ...owners]);
+  const planned = eligible.flat().flatMap((p) => [...p.owners.values()].map((o) => o.profileId));
+  await state.loadIdentities([...known, ...planned]);
 
   const now = new Date();
   const created: { id: string; tenantId: string }[] = [];
