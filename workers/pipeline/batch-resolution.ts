@@ -43,14 +43,16 @@ const isLive = (status: string) => status === 'ACTIVE' || status === 'INACTIVE';
  * those one by one costs ~6 round trips each; here the batch pays a few statements in all.
  *
  * Events are grouped by shared identifiers and owning profiles. A group qualifies when every owner is a live
- * profile and no event of it erases or unlinks. Its unowned identifiers are advisory-locked in one statement (the
- * locks resolveProfile takes, so a concurrent batch seeing the same new person waits, then finds it) and checked
- * again; the owners are row-locked with the batch's other profiles. Then each event is planned in batch order with
+ * profile and no event of it erases or unlinks. The identifiers of every event that needs resolution are
+ * advisory-locked in one statement (the locks resolveProfile takes, so a concurrent batch seeing the same new person
+ * waits, then finds it), the unowned ones of qualifying groups checked again, and every owner is row-locked with the
+ * batch's other profiles, all before any late lock (see below). Then each event is planned in batch order with
  * the same pure `planResolution` resolveProfile uses, against the group's profiles as the batch changes them. A group
  * where some plan merges, records a duplicate or needs a second profile is left entirely to resolveProfile, as is
  * everything these checks reject, so the outcome never differs from resolving event by event.
  *
- * Also locks and loads every profile the fast path needs (the batch's `knownProfileId`s).
+ * Also locks and loads every profile the fast path needs (the batch's `knownProfileId`s). Taking all of these locks
+ * up front, in one sorted statement each, keeps two lanes from deadlocking (Postgres would notice only after 1 s).
  */
 export async function resolveInBatch(
   tx: Tx,
