@@ -3,7 +3,8 @@ import { toSnakeCase } from 'drizzle-orm/casing';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Db } from './client';
 
-function toJson(value: unknown): unknown {
+/** A value as it travels in a JSON parameter (dates as ISO text). */
+export function toJson(value: unknown): unknown {
   return value instanceof Date ? value.toISOString() : value;
 }
 

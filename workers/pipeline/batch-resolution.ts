@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'drizzle-orm';
 import type { Tx } from '@/server/db/client';
 import { insertJsonRows } from '@/server/db/json-rows';
 import { profileIdentities, profiles, type Tenant } from '@/server/db/schema';
@@ -7,7 +6,7 @@ import { lockIdentifiersOfTenants } from '@/server/identity/locks';
 import { dedupeIdentifiers, identifierKey, type Identifier } from '@/server/identity/normalize';
 import { isStrongKind, planResolution, type CandidateProfile } from '@/server/identity/plan';
 import type { BatchState } from './batch-state';
-import type { Prepared } from './prefetch';
+import { ownersOf, type Prepared } from './prefetch';
 
 /** What the batch decided for one event: the answer resolveProfile would have given at that point of the batch. */
 export interface BatchResolution {
@@ -96,14 +95,8 @@ export async function resolveInBatch(
     if (fresh.length) unowned.set(tenantOf(p), [...(unowned.get(tenantOf(p)) ?? []), ...fresh]);
   }
   const wanted = [...unowned].flatMap(([tenantId, ids]) => ids.map((i) => ({ tenant_id: tenantId, kind: i.kind, value: i.value })));
-  if (wanted.length) {
-    const claimed = await tx.execute<{ tenant_id: string; kind: string; value: string }>(sql`
-      select i.tenant_id, i.kind, i.value
-      from jsonb_to_recordset(${JSON.stringify(wanted)}::jsonb) as w(tenant_id text, kind text, value text)
-      join profile_identities i on i.tenant_id = w.tenant_id and i.kind = w.kind and i.value = w.value`);
-    const taken = new Set(claimed.map((o) => `${o.tenant_id}|${identifierKey({ kind: o.kind as Identifier['kind'], value: o.value })}`));
-    if (taken.size) eligible = eligible.filter((events) => !events.some((p) => p.identifiers.some((i) => taken.has(keyOf(p, i)))));
-  }
+  const taken = await ownersOf(tx, wanted);
+  if (taken.size) eligible = eligible.filter((events) => !events.some((p) => p.identifiers.some((i) => taken.has(keyOf(p, i)))));
 
   // Row-lock, in one statement and in id order, every profile the batch may touch: the fast path's, the owners this
   // batch plans with, and the owners resolveProfile will lock for the events left to it (it re-locks them without

@@ -1,7 +1,7 @@
 import { getTableColumns, sql } from 'drizzle-orm';
 import { toSnakeCase } from 'drizzle-orm/casing';
 import type { Tx } from '@/server/db/client';
-import { insertJsonRows } from '@/server/db/json-rows';
+import { insertJsonRows, toJson } from '@/server/db/json-rows';
 import { activities, profileIdentities, profiles, type IdentityKind, type NewActivity, type Profile } from '@/server/db/schema';
 
 export interface IdentityRow {
@@ -14,10 +14,6 @@ export interface IdentityRow {
 const WRITTEN = Object.entries(getTableColumns(profiles))
   .filter(([key]) => !['id', 'tenantId', 'createdAt', 'updatedAt'].includes(key))
   .map(([key, column]) => ({ key: key as keyof Profile, name: toSnakeCase(key), type: column.getSQLType() }));
-
-function toJson(value: unknown): unknown {
-  return value instanceof Date ? value.toISOString() : value;
-}
 
 function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;

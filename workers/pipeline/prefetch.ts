@@ -94,22 +94,17 @@ export async function prefetch(
     p.identifiers.map((i) => ({ tenant_id: p.item.normalized.envelope.tenantId, kind: i.kind, value: i.value })),
   );
   if (wanted.length) {
-    const owners = await tx.execute<{ tenant_id: string; kind: string; value: string; profile_id: string; status: string }>(sql`
-      select i.tenant_id, i.kind, i.value, i.profile_id, p.status
-      from jsonb_to_recordset(${JSON.stringify(wanted)}::jsonb) as w(tenant_id text, kind text, value text)
-      join profile_identities i on i.tenant_id = w.tenant_id and i.kind = w.kind and i.value = w.value
-      join profiles p on p.id = i.profile_id`);
-    const byKey = new Map(owners.map((o) => [`${o.tenant_id}|${identifierKey({ kind: o.kind as Identifier['kind'], value: o.value })}`, o]));
+    const byKey = await ownersOf(tx, wanted);
     for (const p of lookups) {
       const tenantId = p.item.normalized.envelope.tenantId;
       const found = p.identifiers.map((i) => byKey.get(`${tenantId}|${identifierKey(i)}`));
       p.anyKnown = found.some(Boolean);
       p.identifiers.forEach((i, n) => {
         const o = found[n];
-        if (o) p.owners.set(identifierKey(i), { profileId: o.profile_id, status: o.status });
+        if (o) p.owners.set(identifierKey(i), o);
       });
       if (found.some((o) => !o || (o.status !== 'ACTIVE' && o.status !== 'INACTIVE'))) continue;
-      const ids = new Set(found.map((o) => o!.profile_id));
+      const ids = new Set(found.map((o) => o!.profileId));
       if (ids.size === 1) p.knownProfileId = [...ids][0];
     }
   }
@@ -127,4 +122,23 @@ export async function prefetch(
     for (const row of seen) state.paymentsSeen.add(`${row.tenant_id}|${row.payment_id}`);
   }
   return prepared;
+}
+
+/** The owners of identifiers, one statement for any number: `tenant|identifierKey` → owning profile and its status. */
+export async function ownersOf(
+  tx: Tx,
+  wanted: { tenant_id: string; kind: string; value: string }[],
+): Promise<Map<string, { profileId: string; status: string }>> {
+  if (wanted.length === 0) return new Map();
+  const rows = await tx.execute<{ tenant_id: string; kind: string; value: string; profile_id: string; status: string }>(sql`
+    select i.tenant_id, i.kind, i.value, i.profile_id, p.status
+    from jsonb_to_recordset(${JSON.stringify(wanted)}::jsonb) as w(tenant_id text, kind text, value text)
+    join profile_identities i on i.tenant_id = w.tenant_id and i.kind = w.kind and i.value = w.value
+    join profiles p on p.id = i.profile_id`);
+  return new Map(
+    rows.map((o) => [
+      `${o.tenant_id}|${identifierKey({ kind: o.kind as Identifier['kind'], value: o.value })}`,
+      { profileId: o.profile_id, status: o.status },
+    ]),
+  );
 }
