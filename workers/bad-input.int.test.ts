@@ -4,6 +4,7 @@ import { createTestContext, type TestContext } from '@/test/harness';
 import { bookingCreated, memberCreated } from '@/test/events';
 import { count, createTenantRow, queues, startInProcessWorker } from '@/test/pipeline';
 import { waitFor } from '@/test/worker-process';
+import { storableText } from '@/server/storable-text';
 
 /**
  * The bad-input matrix: each row is a job a careless or hostile producer could add. Every one ends processed or
@@ -56,6 +57,18 @@ describe('bad input', () => {
     expect(dl.error).toMatch(message);
     await ctx.db.execute(sql`delete from dead_letters`);
     expect(await count(ctx.db, sql`select count(*) as n from profiles`)).toBe(0);
+  });
+
+  it('dead-letters an unparseable event whose id holds a NUL under the id PostgreSQL can store', async () => {
+    const id = 'evt_nul\u0000inside';
+    await q.inbound.add('event', { ...memberCreated({ memberId: 3, email: 'c@example.org' }), id, timestamp: 12345 });
+    const dl = await onlyDeadLetter();
+    expect(dl.reason).toBe('invalid_envelope');
+    const [row] = await ctx.db.execute<{ event_id: string; status: string }>(
+      sql`select l.event_id, l.status from sync_log l join dead_letters d using (source, event_id)`,
+    );
+    expect(row).toEqual({ event_id: storableText(id), status: 'DEAD_LETTERED' });
+    await ctx.db.execute(sql`delete from dead_letters`);
   });
 
   it('drops an invalid E.164 phone and junk values with a warning, and uses what is left', async () => {

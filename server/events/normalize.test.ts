@@ -295,4 +295,10 @@ describe('eventSourceOf', () => {
     expect(eventSourceOf('mystery', { foo: 1 }).eventId).toBe(first.eventId);
     expect(eventSourceOf('mystery', { foo: 2 }).eventId).not.toBe(first.eventId);
   });
+
+  it('returns the key as PostgreSQL can store it, NUL and lone surrogates replaced', () => {
+    const guess = eventSourceOf('event\u0000', { id: 'nul\u0000inside', source: 'messaging', tenantId: 'club\ud800' }, '1');
+    for (const value of [guess.eventId, guess.type, guess.tenantId ?? '']) expect(value).not.toMatch(/\u0000|\ud800/);
+    expect(guess.eventId).toMatch(/^nul.inside$/);
+  });
 });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { NonRetryableError } from '../errors';
-import { mayHoldUnstorable, storableJson, UNSTORABLE_REPLACED } from '../storable-text';
+import { mayHoldUnstorable, storableJson, storableText, UNSTORABLE_REPLACED } from '../storable-text';
 import { crmEventSchema, SUPPORTED_MAJOR_VERSIONS, type CrmEvent } from './envelope';
 import { getDefinition } from './registry';
 import type { EventDefinition, EventEffects } from './types';
@@ -249,9 +249,20 @@ const KNOWN_SOURCES = ['scl', 'teetime', 'messaging'];
 
 /**
  * Best-effort source, event id, type and tenant of a job that may not even parse, so it can be dead-lettered under
- * a stable key. Falls back to source 'unknown', the caller's job id (or a hash of the job), and the job name.
+ * a stable key. Falls back to source 'unknown', the caller's job id (or a hash of the job), and the job name. The
+ * values are made storable, exactly as the dead letter and sync log rows will hold them.
  */
 export function eventSourceOf(jobName: string, data: unknown, jobId?: string): EventSourceInfo {
+  const guess = guessSourceOf(jobName, data, jobId);
+  return {
+    source: storableText(guess.source),
+    eventId: storableText(guess.eventId),
+    type: storableText(guess.type),
+    tenantId: guess.tenantId === null ? null : storableText(guess.tenantId),
+  };
+}
+
+function guessSourceOf(jobName: string, data: unknown, jobId?: string): EventSourceInfo {
   const fallbackId = (): string => {
     if (jobId) return jobId;
     let body = '';
