@@ -28,6 +28,8 @@ const items: PipelineItem[] = generateDemo({ tenantId: BENCH_TENANT, people: Mat
 // Statement timings: each statement's time runs until the next one starts (the batch runs them in sequence).
 const stats = new Map<string, { n: number; ms: number }>();
 let last: { key: string; at: number } | null = null;
+// Every distinct text is one more statement to prepare (parse + plan): the count should stay flat as batches vary.
+const texts = new Map<string, number>();
 const closeLast = (at: number) => {
   if (!last) return;
   const e = stats.get(last.key) ?? { n: 0, ms: 0 };
@@ -36,7 +38,7 @@ const closeLast = (at: number) => {
 };
 const db = drizzle(benchEnv.db.$client, {
   schema, casing: 'snake_case',
-  logger: { logQuery: (query: string) => { const at = performance.now(); closeLast(at); last = { key: query.replace(/\s+/g, ' ').slice(0, 90), at }; } },
+  logger: { logQuery: (query: string) => { texts.set(query, (texts.get(query) ?? 0) + 1); const at = performance.now(); closeLast(at); last = { key: query.replace(/\s+/g, ' ').slice(0, 90), at }; } },
 }) as unknown as Database;
 // BullMQ delivers by priority (then in order): ORDER=priority feeds batches the way the consumer sees them.
 if (process.env.ORDER === 'priority') {
@@ -55,7 +57,8 @@ const seconds = (performance.now() - t0) / 1000;
 times.sort((a, b) => a - b);
 console.log(`${n} events in ${seconds.toFixed(2)} s = ${Math.round(n / seconds)}/s; batch ms p50 ${times[Math.floor(times.length / 2)].toFixed(1)} max ${times[times.length - 1].toFixed(1)}; statements ${statements}`);
 statements = [...stats.values()].reduce((a, b) => a + b.n, 0);
-console.log(`statements per batch ${(statements / times.length).toFixed(1)}`);
+console.log(`statements per batch ${(statements / times.length).toFixed(1)}; distinct statement texts ${texts.size}`);
+if (process.env.TEXTS) for (const [t, c] of [...texts].sort((a, b) => b[1] - a[1]).slice(0, 40)) console.log(c, t.replace(/\s+/g, ' ').slice(0, 160));
 console.table([...stats].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25).map(([k, v]) => ({ statement: k, n: v.n, totalMs: Math.round(v.ms), avgMs: +(v.ms / v.n).toFixed(2) })));
 await benchEnv.drop();
 process.exit(0);
