@@ -80,6 +80,7 @@ export function startConsumer(options: ConsumerOptions) {
   }
 
   async function processJob(job: Job, token?: string): Promise<ItemOutcome> {
+    const pickedUpAt = Date.now();
     const started = performance.now();
     let normalized: NormalizedEvent;
     try {
@@ -98,7 +99,11 @@ export function startConsumer(options: ConsumerOptions) {
         jobData: job.data,
         normalized,
         bodyHash: bodyHashOf(normalized.envelope),
-        steps: [{ step: 'parse', ms: parseMs }],
+        // queue_wait: enqueue → picked up by this worker (the queue's share of the event's latency).
+        steps: [
+          { step: 'queue_wait', ms: Math.max(0, pickedUpAt - job.timestamp) },
+          { step: 'parse', ms: parseMs },
+        ],
       });
       logger.debug(
         { eventId: normalized.envelope.id, type: normalized.envelope.type, tenantId: normalized.envelope.tenantId, status: outcome.status, ms: Math.round(performance.now() - started) },

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Tx } from './client';
+import { send } from './send';
 
 /** A stable signed 64-bit advisory-lock key for a name (as a decimal string, the way Postgres takes a bigint). */
 export function advisoryKey(name: string): string {
@@ -12,12 +13,12 @@ export function advisoryKey(name: string): string {
  * transactions locking overlapping sets this way queue up instead of deadlocking. Locks are re-entrant within a
  * transaction and released at commit or rollback.
  */
-export async function lockNames(tx: Tx, names: readonly string[]): Promise<void> {
+export function lockNames(tx: Tx, names: readonly string[]): Promise<void> {
   const keys = [...new Set(names.map(advisoryKey))].sort((a, b) => {
     const diff = BigInt(a) - BigInt(b);
     return diff < 0n ? -1 : diff > 0n ? 1 : 0;
   });
-  if (keys.length === 0) return;
-  // unnest keeps array order, so the locks are taken in the sorted order.
-  await tx.execute(sql`select pg_advisory_xact_lock(k) from unnest(${sql.param(keys)}::bigint[]) as k`);
+  if (keys.length === 0) return Promise.resolve();
+  // unnest keeps array order, so the locks are taken in the sorted order. Sent at once: see send.
+  return send(tx.execute(sql`select pg_advisory_xact_lock(k) from unnest(${sql.param(keys)}::bigint[]) as k`)).then(() => undefined);
 }

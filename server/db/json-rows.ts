@@ -2,6 +2,7 @@ import { getTableColumns, getTableName, sql } from 'drizzle-orm';
 import { toSnakeCase } from 'drizzle-orm/casing';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Db } from './client';
+import { send } from './send';
 
 /** A value as it travels in a JSON parameter (dates as ISO text). */
 export function toJson(value: unknown): unknown {
@@ -24,22 +25,24 @@ export function fromDriverRow<T extends PgTable>(table: T, raw: Record<string, u
  * built (a 100-row multi-VALUES insert of 10 columns is 1,000 of them, and a new statement per row count).
  * Every row must have the same keys; omitted columns take their defaults.
  */
-export async function insertJsonRows<T extends PgTable>(
+export function insertJsonRows<T extends PgTable>(
   db: Db,
   table: T,
   rows: T['$inferInsert'][],
   options: { onConflictDoNothing?: boolean } = {},
 ): Promise<T['$inferSelect'][]> {
-  if (rows.length === 0) return [];
+  if (rows.length === 0) return Promise.resolve([]);
   const columns = Object.entries(getTableColumns(table) as Record<string, PgColumn>).filter(([key]) => key in rows[0]);
   const names = columns.map(([key]) => toSnakeCase(key));
   const records = rows.map((row) => Object.fromEntries(columns.map(([key], i) => [names[i], toJson((row as Record<string, unknown>)[key])])));
   const list = sql.join(names.map((n) => sql.identifier(n)), sql`, `);
   const types = sql.join(columns.map(([, column], i) => sql`${sql.identifier(names[i])} ${sql.raw(column.getSQLType())}`), sql`, `);
-  const raw = await db.execute<Record<string, unknown>>(sql`
-    insert into ${sql.identifier(getTableName(table))} (${list})
-    select ${list} from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as v(${types})
-    ${options.onConflictDoNothing ? sql`on conflict do nothing` : sql``}
-    returning *`);
-  return raw.map((r) => fromDriverRow(table, r));
+  // Sent at once (see send), so it can share a round trip with the statements started after it.
+  return send(
+    db.execute<Record<string, unknown>>(sql`
+      insert into ${sql.identifier(getTableName(table))} (${list})
+      select ${list} from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as v(${types})
+      ${options.onConflictDoNothing ? sql`on conflict do nothing` : sql``}
+      returning *`),
+  ).then((raw) => raw.map((r) => fromDriverRow(table, r)));
 }

@@ -1,6 +1,7 @@
 import { is, sql } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
 import type { Db, Tx } from './client';
+import { send } from './send';
 
 /**
  * Row-level security scopes (drizzle/0004_row_level_security.sql). The app's connections run as the role crm_app,
@@ -24,13 +25,14 @@ export type Scope = readonly string[] | 'system';
 export const SYSTEM_ROLE = 'crm_system';
 
 /** Sets the scope of an open transaction, for the rest of it. */
-export async function setScope(tx: Tx, scope: Scope): Promise<void> {
-  if (scope === 'system') {
-    await tx.execute(sql`select set_config('role', ${SYSTEM_ROLE}, true)`);
-  } else {
-    // Postgres writes the array literal itself, so no tenant id can break out of it.
-    await tx.execute(sql`select set_config('crm.tenants', ${sql.param([...scope])}::text[]::text, true)`);
-  }
+export function setScope(tx: Tx, scope: Scope): Promise<void> {
+  // Sent at once (see send): statements started after it are pipelined behind it and run in its scope.
+  const statement =
+    scope === 'system'
+      ? sql`select set_config('role', ${SYSTEM_ROLE}, true)`
+      : // Postgres writes the array literal itself, so no tenant id can break out of it.
+        sql`select set_config('crm.tenants', ${sql.param([...scope])}::text[]::text, true)`;
+  return send(tx.execute(statement)).then(() => undefined);
 }
 
 function isTransaction(db: Db): db is Tx {

@@ -14,18 +14,18 @@ export function identifierLockKey(tenantId: string, identifier: Pick<Identifier,
  * run one after the other and never both create a profile for it. A batch may lock all its identifiers up front
  * and resolve later (the locks are re-entrant).
  */
-export async function lockIdentifiers(
+export function lockIdentifiers(
   tx: Tx,
   tenantId: string,
   identifiers: readonly Pick<Identifier, 'kind' | 'value'>[],
 ): Promise<void> {
-  await lockNames(tx, identifiers.map((identifier) => lockName(tenantId, identifier)));
+  return lockNames(tx, identifiers.map((identifier) => lockName(tenantId, identifier)));
 }
 
 /** The same locks for identifiers of several tenants, all in one statement (one global order, so no deadlock). */
-export async function lockIdentifiersOfTenants(
+export function lockIdentifiersOfTenants(
   tx: Tx,
   entries: readonly { tenantId: string; identifier: Pick<Identifier, 'kind' | 'value'> }[],
 ): Promise<void> {
-  await lockNames(tx, entries.map((e) => lockName(e.tenantId, e.identifier)));
+  return lockNames(tx, entries.map((e) => lockName(e.tenantId, e.identifier)));
 }

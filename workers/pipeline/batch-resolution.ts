@@ -81,30 +81,31 @@ export async function resolveInBatch(
     [...p.owners.values()].every((o) => isLive(o.status));
   let eligible = [...byGroup.values()].filter((events) => events.some((p) => !p.knownProfileId) && events.every(qualifies));
 
-  // Every identifier that resolution may claim or move is advisory-locked now, in one statement, before any profile
-  // row: resolveProfile (for the events left to it) takes the same locks, re-entrantly, after the batch already
-  // holds rows, and taking them only then would let two batches wait on each other (a deadlock costs a second).
-  await lockIdentifiersOfTenants(
+  // Four statements in one round trip, in this order (see send). First every identifier that resolution may claim
+  // or move is advisory-locked, in one statement, before any profile row: resolveProfile (for the events left to
+  // it) takes the same locks, re-entrantly, after the batch already holds rows, and taking them only then would let
+  // two batches wait on each other (a deadlock costs a second).
+  const locked = lockIdentifiersOfTenants(
     tx,
     candidates.filter((p) => !p.knownProfileId).flatMap((p) => p.identifiers.map((identifier) => ({ tenantId: tenantOf(p), identifier }))),
   );
-  // Then see whether someone claimed an unowned one since the prefetch read.
+  // Then, under those locks, whether someone claimed an unowned one since the prefetch read.
   const unowned = new Map<string, Identifier[]>();
   for (const p of eligible.flat()) {
     const fresh = p.identifiers.filter((i) => !p.owners.has(identifierKey(i)));
     if (fresh.length) unowned.set(tenantOf(p), [...(unowned.get(tenantOf(p)) ?? []), ...fresh]);
   }
   const wanted = [...unowned].flatMap(([tenantId, ids]) => ids.map((i) => ({ tenant_id: tenantId, kind: i.kind, value: i.value })));
-  const taken = await ownersOf(tx, wanted);
-  if (taken.size) eligible = eligible.filter((events) => !events.some((p) => p.identifiers.some((i) => taken.has(keyOf(p, i)))));
-
-  // Row-lock, in one statement and in id order, every profile the batch may touch: the fast path's, the owners this
-  // batch plans with, and the owners resolveProfile will lock for the events left to it (it re-locks them without
-  // waiting). Locks taken one by one later, in another order, are what lets two lanes deadlock.
+  const rechecked = ownersOf(tx, wanted);
+  // Then a row lock, in one statement and in id order, on every profile the batch may touch: the fast path's, the
+  // owners this batch plans with, and the owners resolveProfile will lock for the events left to it (it re-locks
+  // them without waiting). Locks taken one by one later, in another order, are what lets two lanes deadlock. With
+  // them, the identifiers of the profiles the batch may plan with.
   const owners = candidates.flatMap((p) => [...p.owners.values()].map((o) => o.profileId));
-  await state.load([...known, ...owners]);
+  const loaded = state.load([...known, ...owners]);
   const planned = eligible.flat().flatMap((p) => [...p.owners.values()].map((o) => o.profileId));
-  await state.loadIdentities([...known, ...planned]);
+  const [, taken] = await Promise.all([locked, rechecked, loaded, state.loadIdentities([...known, ...planned])]);
+  if (taken.size) eligible = eligible.filter((events) => !events.some((p) => p.identifiers.some((i) => taken.has(keyOf(p, i)))));
 
   const now = new Date();
   const created: { id: string; tenantId: string }[] = [];
@@ -120,14 +121,14 @@ export async function resolveInBatch(
       }
     }
   }
-  if (created.length) {
-    state.adoptCreated(await insertJsonRows(tx, profiles, created.map((p) => ({ ...p, createdAt: now, updatedAt: now }))));
-  }
-  if (attached.length) {
-    const inserted = await insertJsonRows(tx, profileIdentities, attached, { onConflictDoNothing: true });
-    // Cannot happen while the advisory locks hold; if it does, the batch runs again and sees the owner.
-    if (inserted.length !== attached.length) throw new Error('A new identifier was claimed by another transaction during resolution; retry');
-  }
+  // Profiles, then their identifiers: one round trip (see send).
+  const [createdRows, inserted] = await Promise.all([
+    insertJsonRows(tx, profiles, created.map((p) => ({ ...p, createdAt: now, updatedAt: now }))),
+    insertJsonRows(tx, profileIdentities, attached, { onConflictDoNothing: true }),
+  ]);
+  state.adoptCreated(createdRows);
+  // Cannot happen while the advisory locks hold; if it does, the batch runs again and sees the owner.
+  if (inserted.length !== attached.length) throw new Error('A new identifier was claimed by another transaction during resolution; retry');
 }
 
 /**

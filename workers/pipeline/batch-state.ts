@@ -2,6 +2,7 @@ import { getTableColumns, sql } from 'drizzle-orm';
 import { toSnakeCase } from 'drizzle-orm/casing';
 import type { Tx } from '@/server/db/client';
 import { insertJsonRows, toJson } from '@/server/db/json-rows';
+import { send } from '@/server/db/send';
 import { activities, profileIdentities, profiles, type IdentityKind, type NewActivity, type Profile } from '@/server/db/schema';
 
 export interface IdentityRow {
@@ -46,12 +47,14 @@ export class BatchState {
   constructor(private readonly tx: Tx) {}
 
   /** Locks (FOR UPDATE, in id order so batches never deadlock over them) and loads the rows not held yet. */
-  async load(ids: string[]): Promise<void> {
+  load(ids: string[]): Promise<void> {
     const missing = [...new Set(ids)].filter((id) => !this.rows.has(id)).sort();
-    if (missing.length === 0) return;
-    // `= any(array)`: one statement text whatever the count, prepared once.
-    const rows = await this.tx.select().from(profiles).where(sql`${profiles.id} = any(${sql.param(missing)}::uuid[])`).orderBy(profiles.id).for('update');
-    for (const row of rows) this.rows.set(row.id, row);
+    if (missing.length === 0) return Promise.resolve();
+    // `= any(array)`: one statement text whatever the count, prepared once. Sent at once (see send).
+    const query = this.tx.select().from(profiles).where(sql`${profiles.id} = any(${sql.param(missing)}::uuid[])`).orderBy(profiles.id).for('update');
+    return send(query).then((rows) => {
+      for (const row of rows) this.rows.set(row.id, row);
+    });
   }
 
   /** Profiles this batch just inserted: held (they are ours until commit) with no identifiers yet. */
@@ -96,15 +99,17 @@ export class BatchState {
   }
 
   /** Every identifier of these profiles, loaded in one query for those not held yet. */
-  async loadIdentities(ids: string[]): Promise<void> {
+  loadIdentities(ids: string[]): Promise<void> {
     const missing = [...new Set(ids)].filter((id) => !this.identities.has(id));
-    if (missing.length === 0) return;
-    const rows = await this.tx
+    if (missing.length === 0) return Promise.resolve();
+    const query = this.tx
       .select({ profileId: profileIdentities.profileId, kind: profileIdentities.kind, value: profileIdentities.value, unlinkedAt: profileIdentities.unlinkedAt })
       .from(profileIdentities)
       .where(sql`${profileIdentities.profileId} = any(${sql.param(missing)}::uuid[])`);
-    for (const id of missing) this.identities.set(id, []);
-    for (const { profileId, ...row } of rows) this.identities.get(profileId)!.push(row);
+    return send(query).then((rows) => {
+      for (const id of missing) this.identities.set(id, []);
+      for (const { profileId, ...row } of rows) this.identities.get(profileId)!.push(row);
+    });
   }
 
   /** Identifiers of a profile loaded with loadIdentities (empty if not loaded). */
@@ -132,24 +137,27 @@ export class BatchState {
     this.pending.push(activity);
   }
 
-  /** Writes pending activities (one INSERT) and changed profiles (one UPDATE). */
+  /** Writes pending activities (one INSERT) and changed profiles (one UPDATE), in one round trip. */
   async flush(): Promise<void> {
-    await this.flushActivities();
-    await this.flushProfiles();
+    await Promise.all([this.flushActivities(), this.flushProfiles()]);
   }
 
-  /** Inserts the activities added so far (scoring reads them). */
-  async flushActivities(): Promise<void> {
-    if (this.pending.length) {
-      const inserted = await insertJsonRows(this.tx, activities, this.pending, { onConflictDoNothing: true });
+  /**
+   * Inserts the activities added so far (scoring reads them). Sent at once (see send): a read started after this
+   * call sees them.
+   */
+  flushActivities(): Promise<void> {
+    if (this.pending.length === 0) return Promise.resolve();
+    const rows = this.pending;
+    this.pending = [];
+    return insertJsonRows(this.tx, activities, rows, { onConflictDoNothing: true }).then((inserted) => {
       for (const row of inserted) this.activityIds.set(`${row.source}|${row.sourceEventId}`, row.id);
-      this.pending = [];
-    }
+    });
   }
 
-  /** Writes every changed profile back in one UPDATE. */
-  async flushProfiles(): Promise<void> {
-    if (this.dirty.size === 0) return;
+  /** Writes every changed profile back in one UPDATE, sent at once (see send): a read started after it sees it. */
+  flushProfiles(): Promise<void> {
+    if (this.dirty.size === 0) return Promise.resolve();
     const records = [...this.dirty].map((id) => {
       const p = this.rows.get(id)!;
       const changed = WRITTEN.filter((c) => this.changedColumns.get(id)?.has(c.name));
@@ -169,12 +177,14 @@ export class BatchState {
       [sql`id uuid, bump boolean, changed text[]`, ...WRITTEN.map((c) => sql`${sql.identifier(c.name)} ${sql.raw(c.type)}`)],
       sql`, `,
     );
-    await this.tx.execute(sql`
-      update profiles p set ${assignments}, updated_at = case when v.bump then now() else p.updated_at end
-      from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as v(${recordType})
-      where p.id = v.id`);
     this.dirty.clear();
     this.bumped.clear();
     this.changedColumns.clear();
+    return send(
+      this.tx.execute(sql`
+        update profiles p set ${assignments}, updated_at = case when v.bump then now() else p.updated_at end
+        from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as v(${recordType})
+        where p.id = v.id`),
+    ).then(() => undefined);
   }
 }

@@ -7,6 +7,8 @@ import type { ItemOutcome, PipelineItem } from './types';
 
 interface Pending {
   item: PipelineItem;
+  /** performance.now() when submitted: the wait for a lane is recorded as the event's batch_wait step. */
+  submittedAt: number;
   resolve: (outcome: ItemOutcome) => void;
   reject: (error: unknown) => void;
 }
@@ -45,7 +47,7 @@ export class Batcher {
   submit(item: PipelineItem): Promise<ItemOutcome> {
     const lane = this.router.laneFor(item);
     return new Promise((resolve, reject) => {
-      this.queues[lane].push({ item, resolve, reject });
+      this.queues[lane].push({ item, submittedAt: performance.now(), resolve, reject });
       this.inFlight++;
       void this.drain(lane);
     });
@@ -77,6 +79,12 @@ export class Batcher {
   }
 
   private async run(batch: Pending[]): Promise<void> {
+    const startedAt = performance.now();
+    for (const p of batch) {
+      if (p.item.kind === 'event' && !p.item.steps.some((s) => s.step === 'batch_wait')) {
+        p.item.steps.push({ step: 'batch_wait', ms: Math.round((startedAt - p.submittedAt) * 100) / 100 });
+      }
+    }
     for (let attempt = 1; ; attempt++) {
       try {
         await this.options.beforeBatch?.(batch.map((p) => p.item));

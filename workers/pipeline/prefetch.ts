@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { lockNames } from '@/server/db/advisory-locks';
 import type { Tx } from '@/server/db/client';
+import { send } from '@/server/db/send';
 import type { Tenant } from '@/server/db/schema';
 import type { IdentityHints } from '@/server/events/envelope';
 import { identifierKey, normalizeIdentifiers, type Identifier } from '@/server/identity/normalize';
@@ -31,7 +32,7 @@ export interface Prepared {
 }
 
 /**
- * The batch's first round trips: claim every event (an advisory lock each, then one read of the sync log), and look
+ * The batch's first round trip: claim every event (an advisory lock each, then one read of the sync log), and look
  * up every identifier and every payment id at once.
  */
 export async function prefetch(
@@ -59,86 +60,94 @@ export async function prefetch(
     return { item, identifiers, warnings, duplicate, knownProfileId: null, anyKnown: false, owners: new Map(), seenBefore: false };
   });
 
+  // The claim is a lock per event (a duplicate delivery on another worker waits here, then sees SUCCESS), then a read
+  // of what the log already holds; the row itself is written once, with the outcome, at the end of the batch. The
+  // read is a statement of its own, sent after the locks: its snapshot is taken once they are granted, so it sees
+  // what a holder committed. Identifier owners and payments already counted are looked up for every claimed event
+  // at the same time (a duplicate's answers are simply unused): all four statements share one round trip.
   const claims = prepared.filter((p) => !p.duplicate);
-  if (claims.length) {
-    // The claim: a lock per event (a duplicate delivery on another worker waits here, then sees SUCCESS), then what
-    // the log already holds. The row itself is written once, with the outcome, at the end of the batch.
-    const keys = claims.map(({ item }) => ({ source: item.normalized.envelope.source, event_id: item.normalized.envelope.id }));
-    await lockNames(tx, keys.map((k) => `sync_log|${k.source}|${k.event_id}`));
-    // A statement of its own: its snapshot is taken after the locks are granted, so it sees what a holder committed.
-    const logged = await tx.execute<{ source: string; event_id: string; status: string; body_hash: string | null }>(sql`
-      select l.source, l.event_id, l.status, l.body_hash
-      from jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as v(source text, event_id text)
-      join sync_log l on l.source = v.source and l.event_id = v.event_id`);
-    const earlier = new Map(logged.map((r) => [`${r.source}|${r.event_id}`, r]));
-    const reused: { source: string; event_id: string }[] = [];
-    for (const p of claims) {
-      const e = p.item.normalized.envelope;
-      const row = earlier.get(`${e.source}|${e.id}`);
-      p.seenBefore = row !== undefined;
-      if (row?.status !== 'SUCCESS') continue;
-      p.duplicate = true;
-      if (row.body_hash && row.body_hash !== p.item.bodyHash) reused.push({ source: e.source, event_id: e.id });
-    }
-    if (reused.length) {
-      // Same id, different body: flagged on the sync log, never applied a second time.
-      await tx.execute(sql`
-        update sync_log l set warnings = array_append(l.warnings, 'id_reused_with_different_body')
-        from jsonb_to_recordset(${JSON.stringify(reused)}::jsonb) as v(source text, event_id text)
-        where l.source = v.source and l.event_id = v.event_id and not ('id_reused_with_different_body' = any(l.warnings))`);
-    }
-  }
-
-  const lookups = prepared.filter((p) => !p.duplicate && p.identifiers.length > 0);
-  const wanted = lookups.flatMap((p) =>
+  const keys = claims.map(({ item }) => ({ source: item.normalized.envelope.source, event_id: item.normalized.envelope.id }));
+  const wanted = claims.flatMap((p) =>
     p.identifiers.map((i) => ({ tenant_id: p.item.normalized.envelope.tenantId, kind: i.kind, value: i.value })),
   );
-  if (wanted.length) {
-    const byKey = await ownersOf(tx, wanted);
-    for (const p of lookups) {
-      const tenantId = p.item.normalized.envelope.tenantId;
-      const found = p.identifiers.map((i) => byKey.get(`${tenantId}|${identifierKey(i)}`));
-      p.anyKnown = found.some(Boolean);
-      p.identifiers.forEach((i, n) => {
-        const o = found[n];
-        if (o) p.owners.set(identifierKey(i), o);
-      });
-      if (found.some((o) => !o || (o.status !== 'ACTIVE' && o.status !== 'INACTIVE'))) continue;
-      const ids = new Set(found.map((o) => o!.profileId));
-      if (ids.size === 1) p.knownProfileId = [...ids][0];
-    }
-  }
   // Payments already counted in lifetime value (each payment id counts once, §3).
-  const payments = prepared.flatMap((p) => {
+  const payments = claims.flatMap((p) => {
     const activity = p.item.normalized.effects.activity;
     const paymentId = activity?.type === 'PAYMENT_RECEIVED' ? activity.properties.paymentId : undefined;
-    return !p.duplicate && paymentId !== undefined ? [{ tenant_id: p.item.normalized.envelope.tenantId, payment_id: String(paymentId) }] : [];
+    return paymentId !== undefined ? [{ tenant_id: p.item.normalized.envelope.tenantId, payment_id: String(paymentId) }] : [];
   });
-  if (payments.length) {
-    const seen = await tx.execute<{ tenant_id: string; payment_id: string }>(sql`
-      select a.tenant_id, a.properties->>'paymentId' as payment_id
-      from jsonb_to_recordset(${JSON.stringify(payments)}::jsonb) as w(tenant_id text, payment_id text)
-      join activities a on a.tenant_id = w.tenant_id and a.type = 'PAYMENT_RECEIVED' and a.properties->>'paymentId' = w.payment_id`);
-    for (const row of seen) state.paymentsSeen.add(`${row.tenant_id}|${row.payment_id}`);
+  const [, logged, byKey, paid] = await Promise.all([
+    lockNames(tx, keys.map((k) => `sync_log|${k.source}|${k.event_id}`)),
+    keys.length === 0
+      ? []
+      : send(
+          tx.execute<{ source: string; event_id: string; status: string; body_hash: string | null }>(sql`
+            select l.source, l.event_id, l.status, l.body_hash
+            from jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as v(source text, event_id text)
+            join sync_log l on l.source = v.source and l.event_id = v.event_id`),
+        ),
+    ownersOf(tx, wanted),
+    payments.length === 0
+      ? []
+      : send(
+          tx.execute<{ tenant_id: string; payment_id: string }>(sql`
+            select a.tenant_id, a.properties->>'paymentId' as payment_id
+            from jsonb_to_recordset(${JSON.stringify(payments)}::jsonb) as w(tenant_id text, payment_id text)
+            join activities a on a.tenant_id = w.tenant_id and a.type = 'PAYMENT_RECEIVED' and a.properties->>'paymentId' = w.payment_id`),
+        ),
+  ]);
+
+  const earlier = new Map(logged.map((r) => [`${r.source}|${r.event_id}`, r]));
+  const reused: { source: string; event_id: string }[] = [];
+  for (const p of claims) {
+    const e = p.item.normalized.envelope;
+    const row = earlier.get(`${e.source}|${e.id}`);
+    p.seenBefore = row !== undefined;
+    if (row?.status !== 'SUCCESS') continue;
+    p.duplicate = true;
+    if (row.body_hash && row.body_hash !== p.item.bodyHash) reused.push({ source: e.source, event_id: e.id });
   }
+  if (reused.length) {
+    // Same id, different body: flagged on the sync log, never applied a second time.
+    await tx.execute(sql`
+      update sync_log l set warnings = array_append(l.warnings, 'id_reused_with_different_body')
+      from jsonb_to_recordset(${JSON.stringify(reused)}::jsonb) as v(source text, event_id text)
+      where l.source = v.source and l.event_id = v.event_id and not ('id_reused_with_different_body' = any(l.warnings))`);
+  }
+
+  for (const p of claims) {
+    if (p.duplicate || p.identifiers.length === 0) continue;
+    const tenantId = p.item.normalized.envelope.tenantId;
+    const found = p.identifiers.map((i) => byKey.get(`${tenantId}|${identifierKey(i)}`));
+    p.anyKnown = found.some(Boolean);
+    p.identifiers.forEach((i, n) => {
+      const o = found[n];
+      if (o) p.owners.set(identifierKey(i), o);
+    });
+    if (found.some((o) => !o || (o.status !== 'ACTIVE' && o.status !== 'INACTIVE'))) continue;
+    const ids = new Set(found.map((o) => o!.profileId));
+    if (ids.size === 1) p.knownProfileId = [...ids][0];
+  }
+  for (const row of paid) state.paymentsSeen.add(`${row.tenant_id}|${row.payment_id}`);
   return prepared;
 }
 
 /** The owners of identifiers, one statement for any number: `tenant|identifierKey` → owning profile and its status. */
-export async function ownersOf(
+export function ownersOf(
   tx: Tx,
   wanted: { tenant_id: string; kind: string; value: string }[],
 ): Promise<Map<string, { profileId: string; status: string }>> {
-  if (wanted.length === 0) return new Map();
-  const rows = await tx.execute<{ tenant_id: string; kind: string; value: string; profile_id: string; status: string }>(sql`
+  if (wanted.length === 0) return Promise.resolve(new Map());
+  // Sent at once (see send).
+  const query = tx.execute<{ tenant_id: string; kind: string; value: string; profile_id: string; status: string }>(sql`
     select i.tenant_id, i.kind, i.value, i.profile_id, p.status
     from jsonb_to_recordset(${JSON.stringify(wanted)}::jsonb) as w(tenant_id text, kind text, value text)
     join profile_identities i on i.tenant_id = w.tenant_id and i.kind = w.kind and i.value = w.value
     join profiles p on p.id = i.profile_id`);
-  return new Map(
+  return send(query).then((rows) => new Map(
     rows.map((o) => [
       `${o.tenant_id}|${identifierKey({ kind: o.kind as Identifier['kind'], value: o.value })}`,
       { profileId: o.profile_id, status: o.status },
     ]),
-  );
+  ));
 }

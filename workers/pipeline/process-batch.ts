@@ -25,7 +25,10 @@ import type { EventItem, ItemOutcome, PipelineItem } from './types';
  */
 export async function processBatch(db: Database, items: PipelineItem[], now = new Date()): Promise<ItemOutcome[]> {
   return db.transaction(async (tx: Tx) => {
-    await setScope(tx, 'system');
+    // The scope travels with the prefetch's statements (one round trip, see send); awaited with them below, and
+    // marked handled here so that a failure before that point does not go unhandled.
+    const scoped = setScope(tx, 'system');
+    scoped.catch(() => {});
     const events = items.filter((i): i is EventItem => i.kind === 'event');
     const tenants = await loadTenants(tx, [
       ...events.map((i) => i.normalized.envelope.tenantId),
@@ -33,7 +36,8 @@ export async function processBatch(db: Database, items: PipelineItem[], now = ne
     ]);
     const started = performance.now();
     const state = new BatchState(tx);
-    const prepared = new Map((await prefetch(tx, events, tenants, state)).map((p) => [p.item, p]));
+    const [, fetched] = await Promise.all([scoped, prefetch(tx, events, tenants, state)]);
+    const prepared = new Map(fetched.map((p) => [p.item, p]));
     await resolveInBatch(tx, [...prepared.values()], tenants, state);
     const prefetchMs = Math.round((performance.now() - started) * 100) / 100;
 
@@ -51,10 +55,8 @@ export async function processBatch(db: Database, items: PipelineItem[], now = ne
       applied.push({ item, result });
       outcomes.push(null);
     }
-    await state.flushActivities();
-
     // Steps 5 and 6, once per tenant over every profile the batch touched: scores go into the held rows, the rows
-    // are written once, then segments read them.
+    // are written once, then segments read them. Each write shares a round trip with the read that follows it.
     const scoringStarted = performance.now();
     const byTenant = new Map<string, { profiles: Set<string>; fields: Set<string> | 'all'; correlationId: string }>();
     for (const { item, result } of applied) {
@@ -70,19 +72,28 @@ export async function processBatch(db: Database, items: PipelineItem[], now = ne
       byTenant.set(tenantId, entry);
     }
     const scored = new Map<string, BatchScores>();
-    for (const [tenantId, entry] of byTenant) {
-      scored.set(tenantId, await scoreBatch(tx, state, { tenantId, profileIds: [...entry.profiles], now, correlationId: entry.correlationId }));
-    }
-    await state.flushProfiles();
-    for (const [tenantId, entry] of byTenant) {
-      let touchedFields: string[] | 'all' = 'all';
-      if (entry.fields !== 'all') {
-        const touched = new Set(entry.fields);
-        if (scored.get(tenantId)!.changes.size > 0) for (const f of SCORE_FIELDS) touched.add(f);
-        touchedFields = [...touched];
-      }
-      await updateMemberships(tx, { tenantId, profileIds: [...entry.profiles], touchedFields, at: now, correlationId: entry.correlationId });
-    }
+    await Promise.all([
+      state.flushActivities(),
+      (async () => {
+        for (const [tenantId, entry] of byTenant) {
+          scored.set(tenantId, await scoreBatch(tx, state, { tenantId, profileIds: [...entry.profiles], now, correlationId: entry.correlationId }));
+        }
+      })(),
+    ]);
+    await Promise.all([
+      state.flushProfiles(),
+      (async () => {
+        for (const [tenantId, entry] of byTenant) {
+          let touchedFields: string[] | 'all' = 'all';
+          if (entry.fields !== 'all') {
+            const touched = new Set(entry.fields);
+            if (scored.get(tenantId)!.changes.size > 0) for (const f of SCORE_FIELDS) touched.add(f);
+            touchedFields = [...touched];
+          }
+          await updateMemberships(tx, { tenantId, profileIds: [...entry.profiles], touchedFields, at: now, correlationId: entry.correlationId });
+        }
+      })(),
+    ]);
     const scoringMs = Math.round((performance.now() - scoringStarted) * 100) / 100;
 
     const outbound: OutboundDraft<OutboundType>[] = [
