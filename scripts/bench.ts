@@ -1,7 +1,8 @@
 /**
  * npm run bench — the pipeline against this machine's own ceiling.
  *
- *   npm run bench -- [--events 100000] [--rate 500] [--seconds 20] [--workers 1,2] [--json]
+ *   npm run bench -- [--events 100000] [--rate 500] [--seconds 20] [--warmup 3] [--workers 1,2] [--json] [--trace]
+ *                    [--only latency]
  *
  * 1. Ceiling: BullMQ consuming no-op jobs with the worker's queue settings (same process count, concurrency).
  * 2. Backlog: N events of the demo's mix (aliases, flat Messaging jobs, ~1 % duplicates, some out of order, a few
@@ -29,12 +30,17 @@ interface Args {
   events: number;
   rate: number;
   seconds: number;
+  /** Seconds the rate is offered before latency is measured (the worker's first events: cold JIT, caches, statements). */
+  warmup: number;
+  /** Latency per second and per pipeline step. */
+  trace: boolean;
+  only: 'latency' | null;
   workers: number[];
   json: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { events: 100_000, rate: 500, seconds: 20, workers: [1, 2], json: false };
+  const args: Args = { events: 100_000, rate: 500, seconds: 20, warmup: 3, workers: [1, 2], json: false, trace: false, only: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -45,11 +51,16 @@ function parseArgs(argv: string[]): Args {
     if (a === '--events') args.events = Number(value());
     else if (a === '--rate') args.rate = Number(value());
     else if (a === '--seconds') args.seconds = Number(value());
-    else if (a === '--workers') args.workers = value().split(',').map(Number);
+    else if (a === '--warmup') args.warmup = Number(value());
+    else if (a === '--trace') args.trace = true;
+    else if (a === '--only') {
+      if (value() !== 'latency') throw new Error('--only takes: latency');
+      args.only = 'latency';
+    } else if (a === '--workers') args.workers = value().split(',').map(Number);
     else if (a === '--json') args.json = true;
     else throw new Error(`Unknown option ${a}`);
   }
-  if (!(args.events > 0) || !(args.rate > 0) || args.workers.some((w) => !(w >= 1))) throw new Error('Bad numbers');
+  if (!(args.events > 0) || !(args.rate > 0) || !(args.warmup >= 0) || args.workers.some((w) => !(w >= 1))) throw new Error('Bad numbers');
   return args;
 }
 
@@ -271,21 +282,30 @@ async function runBacklog(workload: Workload, workers: number, log: (s: string) 
   }
 }
 
-async function runLatency(workload: Workload, rate: number, seconds: number, log: (s: string) => void) {
+/**
+ * Events offered at `rate`, one add per couple of milliseconds as live traffic arrives, to one worker; each event's
+ * latency is enqueue → its sync log row (written in the transaction that commits its effects). The first `warmup`
+ * seconds are offered but not counted: a new worker's first events run cold (JIT, connection caches, statements
+ * prepared per connection) and are all new people; their figures are printed apart.
+ */
+async function runLatency(workload: Workload, args: Pick<Args, 'rate' | 'seconds' | 'warmup' | 'trace'>, log: (s: string) => void) {
+  const { rate, seconds, warmup } = args;
   const benchEnv = await freshBenchEnv('latency');
   try {
     const connection = createRedis();
     const queue = new Queue(INBOUND_QUEUE, { connection, prefix: benchEnv.prefix });
     const handle = startWorker(benchEnv);
     await waitUntil(async () => Boolean(await handle.memory()), 60_000);
-    const jobs = workload.jobs.filter((j) => !String(j.opts.jobId).includes('-dup') && !String(j.opts.jobId).startsWith('bench-bad')).slice(0, rate * seconds);
+    const jobs = workload.jobs
+      .filter((j) => !String(j.opts.jobId).includes('-dup') && !String(j.opts.jobId).startsWith('bench-bad'))
+      .slice(0, Math.round(rate * (warmup + seconds)));
     const enqueued = new Map<string, number>();
-    const tickMs = 20;
-    const perTick = rate / (1000 / tickMs);
+    const tickMs = 2;
     const started = performance.now();
+    const t0 = Date.now();
     let sent = 0;
     while (sent < jobs.length) {
-      const due = Math.min(jobs.length, Math.floor(((performance.now() - started) / tickMs + 1) * perTick));
+      const due = Math.min(jobs.length, Math.floor(((performance.now() - started) / 1000) * rate) + 1);
       const batch = jobs.slice(sent, due);
       const now = Date.now();
       if (batch.length) {
@@ -297,18 +317,44 @@ async function runLatency(workload: Workload, rate: number, seconds: number, log
     }
     await waitUntil(async () => (await settledCount(benchEnv)) >= jobs.length, 300_000);
     const rows = await benchEnv.db.execute<{ event_id: string; processed_at: string }>(sql`select event_id, processed_at from sync_log where status = 'SUCCESS'`);
-    const latencies: number[] = [];
+    const measured: number[] = [];
+    const warm: number[] = [];
+    const perSecond = new Map<number, number[]>();
     for (const r of rows) {
       const t = enqueued.get(r.event_id);
-      if (t !== undefined) latencies.push(new Date(r.processed_at).getTime() - t);
+      if (t === undefined) continue;
+      const latency = new Date(r.processed_at).getTime() - t;
+      (t - t0 < warmup * 1000 ? warm : measured).push(latency);
+      const second = Math.floor((t - t0) / 1000);
+      perSecond.set(second, [...(perSecond.get(second) ?? []), latency]);
     }
-    latencies.sort((a, b) => a - b);
+    for (const list of [measured, warm]) list.sort((a, b) => a - b);
+    if (args.trace) {
+      for (const [second, list] of [...perSecond].sort((a, b) => a[0] - b[0])) {
+        list.sort((a, b) => a - b);
+        log(`    second ${second}${second < warmup ? ' (warm-up)' : ''}: ${list.length} events, p50 ${percentile(list, 50)} ms, p99 ${percentile(list, 99)} ms`);
+      }
+      const steps = await benchEnv.db.execute<{ step: string; p50: string; p99: string }>(sql`
+        select regexp_replace(s->>'step', ' \\(batch of \\d+\\)', '') as step,
+          percentile_disc(0.5) within group (order by (s->>'ms')::numeric) as p50,
+          percentile_disc(0.99) within group (order by (s->>'ms')::numeric) as p99
+        from sync_log, jsonb_array_elements(steps) s group by 1 order by 2 desc`);
+      for (const s of steps) log(`    step ${s.step}: p50 ${s.p50} ms, p99 ${s.p99} ms`);
+    }
     await handle.stop();
     await queue.obliterate({ force: true });
     await queue.close();
     connection.disconnect();
-    const result = { rate, events: latencies.length, p50Ms: percentile(latencies, 50), p95Ms: percentile(latencies, 95), p99Ms: percentile(latencies, 99) };
-    log(`  latency at ${rate}/s offered: p50 ${result.p50Ms} ms, p95 ${result.p95Ms} ms, p99 ${result.p99Ms} ms (${result.events} events)`);
+    const result = {
+      rate,
+      events: measured.length,
+      p50Ms: percentile(measured, 50),
+      p95Ms: percentile(measured, 95),
+      p99Ms: percentile(measured, 99),
+      warmupP50Ms: percentile(warm, 50),
+      warmupP99Ms: percentile(warm, 99),
+    };
+    log(`  latency at ${rate}/s offered: p50 ${result.p50Ms} ms, p95 ${result.p95Ms} ms, p99 ${result.p99Ms} ms (${result.events} events after a ${warmup} s warm-up; during it p50 ${result.warmupP50Ms} ms, p99 ${result.warmupP99Ms} ms)`);
     return result;
   } finally {
     await benchEnv.drop();
@@ -324,6 +370,13 @@ async function main() {
   const workload = buildWorkload(args.events, 4242);
   log(`  ${workload.unique.toLocaleString()} events + ${workload.duplicates} duplicates + ${workload.bad} bad; ${workload.personless} club-level`);
 
+  if (args.only === 'latency') {
+    log('Latency at a fixed offered rate…');
+    const latency = await runLatency(workload, args, log);
+    if (args.json) console.log(JSON.stringify(latency));
+    process.exit(0);
+  }
+
   log('Measuring the ceiling (BullMQ no-op consumption)…');
   const ceilingPerSec = await measureCeiling(Math.min(args.events, 50_000), config.WORKER_CONCURRENCY, log);
 
@@ -332,7 +385,7 @@ async function main() {
   for (const w of args.workers) backlog.push(await runBacklog(workload, w, log, !args.json));
 
   log('Latency at a fixed offered rate…');
-  const latency = await runLatency(workload, args.rate, args.seconds, log);
+  const latency = await runLatency(workload, args, log);
 
   const one = backlog.find((b) => b.workers === 1) ?? backlog[0];
   const summary = {
@@ -344,6 +397,9 @@ async function main() {
     p50Ms: latency.p50Ms,
     p95Ms: latency.p95Ms,
     p99Ms: latency.p99Ms,
+    warmupSeconds: args.warmup,
+    warmupP50Ms: latency.warmupP50Ms,
+    warmupP99Ms: latency.warmupP99Ms,
     offeredRate: args.rate,
     workerRssMb: Math.max(...backlog.map((b) => b.rssPeakMb)),
     workerRssStartMb: one.rssStartMb,
@@ -364,6 +420,7 @@ async function main() {
     ['ceiling (BullMQ no-op)', `${ceilingPerSec.toLocaleString()} jobs/s`],
     ['ratio (1 worker / ceiling)', String(summary.ratio)],
     [`latency p50/p95/p99 at ${args.rate}/s`, `${summary.p50Ms} / ${summary.p95Ms} / ${summary.p99Ms} ms`],
+    [`  in the first ${args.warmup} s (not counted)`, `p50 ${summary.warmupP50Ms} / p99 ${summary.warmupP99Ms} ms`],
     ['worker RSS start → end (peak)', `${summary.workerRssStartMb} → ${summary.workerRssEndMb} MB (${summary.workerRssMb} MB)`],
     ['worker heap start → end', `${summary.workerHeapStartMb} → ${summary.workerHeapEndMb} MB`],
     ['Redis memory start → end', `${summary.redisStartMb} → ${summary.redisEndMb} MB`],
