@@ -1,4 +1,5 @@
 import { Queue } from 'bullmq';
+import { afterAll, beforeAll } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { Database } from '@/server/db/client';
 import { tenants } from '@/server/db/schema';
@@ -6,7 +7,7 @@ import { logger } from '@/server/logger';
 import { createRedis, INBOUND_QUEUE, OUTBOUND_QUEUE } from '@/server/queue/connection';
 import { startConsumer } from '@/workers/consumer';
 import { startOutboxRelay } from '@/workers/outbox-relay';
-import type { TestContext } from './harness';
+import { createTestContext, type TestContext } from './harness';
 import { waitFor } from './worker-process';
 
 export async function createTenantRow(db: Database, id = 'test-club', country = 'ZA') {
@@ -38,6 +39,26 @@ export function startInProcessWorker(ctx: TestContext, opts: { concurrency?: num
       await relay.close();
     },
   };
+}
+
+/**
+ * A test file's pipeline, set up before its tests and torn down after: its own database and queue prefix, the
+ * `test-club` tenant, the queues and an in-process worker. Read the fields inside tests (beforeAll sets them).
+ */
+export function usePipeline(label: string, opts?: Parameters<typeof startInProcessWorker>[1]) {
+  const pipeline = {} as { ctx: TestContext; q: ReturnType<typeof queues>; worker: ReturnType<typeof startInProcessWorker> };
+  beforeAll(async () => {
+    pipeline.ctx = await createTestContext(label);
+    await createTenantRow(pipeline.ctx.db);
+    pipeline.q = queues(pipeline.ctx);
+    pipeline.worker = startInProcessWorker(pipeline.ctx, opts);
+  });
+  afterAll(async () => {
+    await pipeline.worker?.close();
+    await pipeline.q?.close();
+    await pipeline.ctx?.cleanup();
+  });
+  return pipeline;
 }
 
 export function queues(ctx: TestContext) {

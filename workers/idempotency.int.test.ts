@@ -1,66 +1,51 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { inboundJobOptions } from '@/server/queue/job-options';
-import { createTestContext, type TestContext } from '@/test/harness';
 import { memberCreated } from '@/test/events';
-import { count, createTenantRow, queues, startInProcessWorker, waitForSettled } from '@/test/pipeline';
+import { count, usePipeline, waitForSettled } from '@/test/pipeline';
 import { waitFor } from '@/test/worker-process';
 
 // Acceptance 2: the same event delivered 5 times → one SUCCESS sync-log row, one activity, each outbound event once.
 describe('redelivery', () => {
-  let ctx: TestContext;
-  let q: ReturnType<typeof queues>;
-  let worker: ReturnType<typeof startInProcessWorker>;
-
-  beforeAll(async () => {
-    ctx = await createTestContext('idempotency');
-    await createTenantRow(ctx.db);
-    q = queues(ctx);
-    worker = startInProcessWorker(ctx);
-  });
-  afterAll(async () => {
-    await worker?.close();
-    await q?.close();
-    await ctx?.cleanup();
-  });
+  const t = usePipeline('idempotency');
 
   it('applies an event once however often and however it is delivered', async () => {
     const event = memberCreated({ memberId: 91001, email: 'zanele.mokoena@example.org', firstName: 'Zanele', lastName: 'Mokoena' });
     const opts = inboundJobOptions(event.id, 2);
 
     // 1 + 2: the same job id twice (BullMQ keeps one), then wait for it to finish.
-    await q.inbound.add('event', event, opts);
-    await q.inbound.add('event', event, opts);
-    await waitForSettled(ctx.db, 1);
+    await t.q.inbound.add('event', event, opts);
+    await t.q.inbound.add('event', event, opts);
+    await waitForSettled(t.ctx.db, 1);
 
     // 3 + 4: new job ids, no options at all (a producer that did not use the publisher).
-    await q.inbound.add('scl.member.created', event);
-    await q.inbound.add('anything', event, { jobId: `${event.id}-again` });
+    await t.q.inbound.add('scl.member.created', event);
+    await t.q.inbound.add('anything', event, { jobId: `${event.id}-again` });
 
     // 5: the first job completed and was removed; the same job id is added again.
-    const first = await q.inbound.getJob(opts.jobId!);
+    const first = await t.q.inbound.getJob(opts.jobId!);
     await first?.remove();
-    await q.inbound.add('event', event, opts);
+    await t.q.inbound.add('event', event, opts);
 
-    await waitFor(async () => (await q.inbound.getJobCounts('wait', 'active', 'delayed', 'prioritized')).wait === 0 &&
-      (await q.inbound.getActiveCount()) === 0 && (await q.inbound.getPrioritizedCount()) === 0, 15_000, 'queue drained');
-    await waitFor(async () => (await count(ctx.db, sql`select count(*) as n from outbox where published_at is null`)) === 0, 10_000, 'outbox relayed');
+    await waitFor(async () => (await t.q.inbound.getJobCounts('wait', 'active', 'delayed', 'prioritized')).wait === 0 &&
+      (await t.q.inbound.getActiveCount()) === 0 && (await t.q.inbound.getPrioritizedCount()) === 0, 15_000, 'queue drained');
+    await waitFor(async () => (await count(t.ctx.db, sql`select count(*) as n from outbox where published_at is null`)) === 0, 10_000, 'outbox relayed');
 
-    expect(await count(ctx.db, sql`select count(*) as n from sync_log where event_id = ${event.id}`)).toBe(1);
-    expect(await count(ctx.db, sql`select count(*) as n from sync_log where event_id = ${event.id} and status = 'SUCCESS'`)).toBe(1);
-    expect(await count(ctx.db, sql`select count(*) as n from activities where source_event_id = ${event.id}`)).toBe(1);
-    expect(await count(ctx.db, sql`select count(*) as n from profiles`)).toBe(1);
-    expect(await count(ctx.db, sql`select count(*) as n from dead_letters`)).toBe(0);
+    expect(await count(t.ctx.db, sql`select count(*) as n from sync_log where event_id = ${event.id}`)).toBe(1);
+    expect(await count(t.ctx.db, sql`select count(*) as n from sync_log where event_id = ${event.id} and status = 'SUCCESS'`)).toBe(1);
+    expect(await count(t.ctx.db, sql`select count(*) as n from activities where source_event_id = ${event.id}`)).toBe(1);
+    expect(await count(t.ctx.db, sql`select count(*) as n from profiles`)).toBe(1);
+    expect(await count(t.ctx.db, sql`select count(*) as n from dead_letters`)).toBe(0);
 
-    const created = await count(ctx.db, sql`select count(*) as n from outbox where type = 'crm.profile.created'`);
+    const created = await count(t.ctx.db, sql`select count(*) as n from outbox where type = 'crm.profile.created'`);
     expect(created).toBe(1);
     // Outbox ids are derived from the cause, so a redelivery could only add a row of a new type.
-    expect(await count(ctx.db, sql`select count(*) as n from outbox`)).toBe(
-      await count(ctx.db, sql`select count(distinct type) as n from outbox`),
+    expect(await count(t.ctx.db, sql`select count(*) as n from outbox`)).toBe(
+      await count(t.ctx.db, sql`select count(distinct type) as n from outbox`),
     );
     // Every outbound id reached crm-outbound exactly once.
-    const outboxIds = (await ctx.db.execute<{ id: string }>(sql`select id from outbox`)).map((r) => r.id);
-    const jobs = await q.outbound.getJobs(['waiting', 'prioritized', 'completed', 'delayed']);
+    const outboxIds = (await t.ctx.db.execute<{ id: string }>(sql`select id from outbox`)).map((r) => r.id);
+    const jobs = await t.q.outbound.getJobs(['waiting', 'prioritized', 'completed', 'delayed']);
     const jobIds = jobs.map((j) => j.id);
     expect(new Set(jobIds).size).toBe(jobIds.length);
     expect([...jobIds].sort()).toEqual([...outboxIds].sort());
