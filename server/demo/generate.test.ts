@@ -4,6 +4,7 @@ import { normalizeJob } from '@/server/events/normalize';
 import { ALL_DEFINITIONS } from '@/server/events/registry';
 import { itemId, itemTime, itemType, toPublishable, type DemoItem } from './emit';
 import { generateDemo, summarizeCast, summarizeItems, type DemoData } from './generate';
+import { CastBook } from './people';
 
 const NOW = Date.parse('2026-11-27T09:00:00Z');
 let demo: DemoData;
@@ -31,6 +32,17 @@ describe('generateDemo', () => {
     expect(JSON.stringify(again.items)).toBe(JSON.stringify(demo.items));
     const other = generateDemo({ people: 600, now: NOW, seed: 8 });
     expect(itemId(other.items[0]!)).not.toBe(itemId(demo.items[0]!));
+  });
+
+  it('casts new people with one CastBook: no member number, email or phone comes back on someone else', () => {
+    const book = new CastBook();
+    const casts = [1, 2, 3].map((seed) => generateDemo({ people: 60, seed, now: NOW, book }).people);
+    const members = casts.flat().flatMap((p) => (p.member ? [p.member.memberId] : []));
+    const emails = casts.flat().flatMap((p) => (p.email ? [p.email] : []));
+    const phones = casts.flat().flatMap((p) => (p.mobile ? [p.mobile] : []));
+    for (const ids of [members, emails, phones]) expect(new Set(ids).size).toBe(ids.length);
+    // Without a book every cast starts again (the demo's numbering).
+    expect(generateDemo({ people: 60, seed: 2, now: NOW }).people.find((p) => p.member)?.member?.memberId).toBe(10_001);
   });
 
   it('gives every event a unique id and keeps them in time order within the 18-month window', () => {

@@ -1,6 +1,6 @@
 import { Emitter, itemId, itemTime, itemType, type DemoItem } from './emit';
 import { planCampaigns, emitContactHistory } from './messaging';
-import { createPeople, type Person, type Window } from './people';
+import { createPeople, type CastBook, type Person, type Window } from './people';
 import { Rng } from './random';
 import { emitMemberHistory } from './scl';
 import { emitCompetitions, emitPlayerHistory } from './teetime';
@@ -27,6 +27,8 @@ export interface DemoOptions {
   seed?: number;
   /** The end of the history. Pass the same moment on every run (the demo uses the tenant's creation time). */
   now: Date | number;
+  /** Identifiers earlier casts of the same club used (see CastBook); a fresh book by default. */
+  book?: CastBook;
 }
 
 export interface DemoData {
@@ -42,7 +44,7 @@ export function generateDemo(options: DemoOptions): DemoData {
   const root = new Rng(options.seed ?? DEFAULT_SEED);
   const out = new Emitter(tenantId, end);
 
-  const people = createPeople(root.fork('people'), options.people ?? DEFAULT_PEOPLE, window);
+  const people = createPeople(root.fork('people'), options.people ?? DEFAULT_PEOPLE, window, options.book);
   const competitions = emitCompetitions(root.fork('competitions'), out, window);
   const campaigns = planCampaigns(root.fork('campaigns'), window, competitions);
   for (const person of people) {

@@ -334,12 +334,20 @@ function planContact(rng: Rng, person: Person, window: Window): ContactPlan {
   return plan;
 }
 
-/** The whole cast, deterministic for a given seed stream, count and window. */
-export function createPeople(rng: Rng, count: number, window: Window): Person[] {
-  const emails = new EmailBook();
-  const phones = new PhoneBook();
+/**
+ * The identifiers a club has handed out: a cast created with the same book never reuses a member number, email or
+ * phone number of an earlier one (later sign-ups of the same club, as the soak feeds them).
+ */
+export class CastBook {
+  readonly emails = new EmailBook();
+  readonly phones = new PhoneBook();
+  nextMemberId = 10_001;
+}
+
+/** The whole cast, deterministic for a given seed stream, count, window and book. */
+export function createPeople(rng: Rng, count: number, window: Window, book = new CastBook()): Person[] {
+  const { emails, phones } = book;
   const people: Person[] = [];
-  let nextMemberId = 10_001;
   for (let index = 0; index < count; index++) {
     const r = rng.fork('person', index);
     const group = r.weighted(GROUPS.map((g) => [g, g.weight] as const));
@@ -363,7 +371,7 @@ export function createPeople(rng: Rng, count: number, window: Window): Person[] 
       email: noEmail ? null : emails.make(r, firstName, lastName, birthYear, EMAIL_DOMAINS),
       mobile: noEmail || r.chance(0.93) ? phones.make(r) : null,
     };
-    if (group.member) person.member = planMember(r, person, age, nextMemberId++, window);
+    if (group.member) person.member = planMember(r, person, age, book.nextMemberId++, window);
     if (group.player) person.player = planPlayer(r, person, emails, birthYear, window);
     if (group.contact) person.contact = planContact(r, person, window);
     if (person.member && r.chance(0.04)) {
