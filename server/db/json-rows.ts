@@ -1,4 +1,4 @@
-import { getTableColumns, getTableName, sql } from 'drizzle-orm';
+import { getTableColumns, getTableName, sql, type SQL } from 'drizzle-orm';
 import { toSnakeCase } from 'drizzle-orm/casing';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Db } from './client';
@@ -19,6 +19,32 @@ export function fromDriverRow<T extends PgTable>(table: T, raw: Record<string, u
   return out as T['$inferSelect'];
 }
 
+interface RowShape {
+  keys: string[];
+  names: string[];
+  /** The column list and the record type, as text built once per table and set of columns (schema names only). */
+  list: SQL;
+  types: SQL;
+}
+const shapes = new Map<string, RowShape>();
+
+function shapeOf(table: PgTable, row: object): RowShape {
+  const columns = Object.entries(getTableColumns(table) as Record<string, PgColumn>).filter(([key]) => key in row);
+  const id = `${getTableName(table)}|${columns.map(([key]) => key).join(',')}`;
+  let shape = shapes.get(id);
+  if (!shape) {
+    const names = columns.map(([key]) => toSnakeCase(key));
+    shape = {
+      keys: columns.map(([key]) => key),
+      names,
+      list: sql.raw(names.map((n) => `"${n}"`).join(', ')),
+      types: sql.raw(columns.map(([, column], i) => `"${names[i]}" ${column.getSQLType()}`).join(', ')),
+    };
+    shapes.set(id, shape);
+  }
+  return shape;
+}
+
 /**
  * Inserts many rows with ONE parameter, a JSON array unpacked by jsonb_to_recordset: the statement's text does
  * not change with the row count, so Postgres and the driver prepare it once, and no per-value parameters are
@@ -32,11 +58,8 @@ export function insertJsonRows<T extends PgTable>(
   options: { onConflictDoNothing?: boolean } = {},
 ): Promise<T['$inferSelect'][]> {
   if (rows.length === 0) return Promise.resolve([]);
-  const columns = Object.entries(getTableColumns(table) as Record<string, PgColumn>).filter(([key]) => key in rows[0]);
-  const names = columns.map(([key]) => toSnakeCase(key));
-  const records = rows.map((row) => Object.fromEntries(columns.map(([key], i) => [names[i], toJson((row as Record<string, unknown>)[key])])));
-  const list = sql.join(names.map((n) => sql.identifier(n)), sql`, `);
-  const types = sql.join(columns.map(([, column], i) => sql`${sql.identifier(names[i])} ${sql.raw(column.getSQLType())}`), sql`, `);
+  const { keys, names, list, types } = shapeOf(table, rows[0]);
+  const records = rows.map((row) => Object.fromEntries(keys.map((key, i) => [names[i], toJson((row as Record<string, unknown>)[key])])));
   // Sent at once (see send), so it can share a round trip with the statements started after it.
   return send(
     db.execute<Record<string, unknown>>(sql`

@@ -16,6 +16,15 @@ const WRITTEN = Object.entries(getTableColumns(profiles))
   .filter(([key]) => !['id', 'tenantId', 'createdAt', 'updatedAt'].includes(key))
   .map(([key, column]) => ({ key: key as keyof Profile, name: toSnakeCase(key), type: column.getSQLType() }));
 
+/*
+ * The write-back statement's constant parts, built once as text (schema column names, no values): one statement text
+ * for every batch (prepared once), each row carrying only the columns it changed.
+ */
+const WRITE_BACK_ASSIGNMENTS = sql.raw(
+  WRITTEN.map((c) => `"${c.name}" = case when '${c.name}' = any(v.changed) then v."${c.name}" else p."${c.name}" end`).join(', '),
+);
+const WRITE_BACK_RECORD = sql.raw(['id uuid, bump boolean, changed text[]', ...WRITTEN.map((c) => `"${c.name}" ${c.type}`)].join(', '));
+
 function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
@@ -168,22 +177,13 @@ export class BatchState {
         ...changed.map((c) => [c.name, toJson(p[c.key])]),
       ]);
     });
-    // One statement text for every batch (prepared once): each row carries only the columns it changed.
-    const assignments = sql.join(
-      WRITTEN.map((c) => sql`${sql.identifier(c.name)} = case when ${sql.raw(`'${c.name}'`)} = any(v.changed) then v.${sql.identifier(c.name)} else p.${sql.identifier(c.name)} end`),
-      sql`, `,
-    );
-    const recordType = sql.join(
-      [sql`id uuid, bump boolean, changed text[]`, ...WRITTEN.map((c) => sql`${sql.identifier(c.name)} ${sql.raw(c.type)}`)],
-      sql`, `,
-    );
     this.dirty.clear();
     this.bumped.clear();
     this.changedColumns.clear();
     return send(
       this.tx.execute(sql`
-        update profiles p set ${assignments}, updated_at = case when v.bump then now() else p.updated_at end
-        from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as v(${recordType})
+        update profiles p set ${WRITE_BACK_ASSIGNMENTS}, updated_at = case when v.bump then now() else p.updated_at end
+        from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as v(${WRITE_BACK_RECORD})
         where p.id = v.id`),
     ).then(() => undefined);
   }
