@@ -4,6 +4,7 @@ import { logger } from '@/server/logger';
 import { createRedis, queuePrefix } from '@/server/queue/connection';
 import { startConsumer } from './consumer';
 import { checkHealth, checkRedisPolicy, startHealthServer } from './health';
+import { startMaintenance } from './maintenance';
 import { startOutboxRelay } from './outbox-relay';
 import { startRetention } from './retention';
 import { startSegmentRecomputeWorker } from './segment-recompute';
@@ -51,6 +52,9 @@ async function main() {
   const sweepConnection = createRedis({ forWorker: true });
   const sweeps = await startSweepScheduler({ connection: sweepConnection, prefix, db, logger, afterBatch: afterSweepBatch });
   const retention = startRetention({ connection: probe, prefix, logger });
+  // VACUUM and ANALYZE need the tables' owner: one connection of its own, used only when autovacuum is off.
+  const ownerDb = createDb({ max: 1, owner: true });
+  const maintenance = startMaintenance({ ownerDb, logger });
   const health = config.WORKER_HEALTH_PORT
     ? startHealthServer(config.WORKER_HEALTH_PORT, () => checkHealth(db, probe))
     : null;
@@ -70,12 +74,12 @@ async function main() {
     }, 9_000);
     hardStop.unref();
     await consumer.close();
-    await Promise.all([relay.close(), segmentWorker.close(), sweeps.close(), retention.close()]);
+    await Promise.all([relay.close(), segmentWorker.close(), sweeps.close(), retention.close(), maintenance.close()]);
     segmentConnection.disconnect();
     sweepConnection.disconnect();
     health?.close();
     probe.disconnect();
-    await db.$client.end({ timeout: 2 });
+    await Promise.all([db.$client.end({ timeout: 2 }), ownerDb.$client.end({ timeout: 2 })]);
     logger.info('worker stopped');
     process.exit(0);
   }

@@ -40,7 +40,7 @@ describe('generateDemo', () => {
     const members = casts.flat().flatMap((p) => (p.member ? [p.member.memberId] : []));
     const emails = casts.flat().flatMap((p) => (p.email ? [p.email] : []));
     const phones = casts.flat().flatMap((p) => (p.mobile ? [p.mobile] : []));
-    for (const ids of [members, emails, phones]) expect(new Set(ids).size).toBe(ids.length);
+    for (const ids of [members, emails, phones] as unknown[][]) expect(new Set(ids).size).toBe(ids.length);
     // Without a book every cast starts again (the demo's numbering).
     expect(generateDemo({ people: 60, seed: 2, now: NOW }).people.find((p) => p.member)?.member?.memberId).toBe(10_001);
   });

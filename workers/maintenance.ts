@@ -1,0 +1,72 @@
+import { sql } from 'drizzle-orm';
+import type { Database } from '@/server/db/client';
+import { errorMessage } from '@/server/errors';
+import type { Logger } from '@/server/logger';
+
+const EVERY_MS = 30_000;
+
+export interface TableActivity {
+  table: string;
+  live: number;
+  dead: number;
+  modifiedSinceAnalyze: number;
+}
+
+/**
+ * What a table needs, by autovacuum's own rule with a fixed floor of 1,000 rows: a vacuum once the dead row versions
+ * pass 1,000 + 10 % of the live rows, an analyze once the changes since the last one pass the same. The pipeline
+ * rewrites every profile a batch touches, so without vacuums `profiles` holds ten dead versions per live row within
+ * minutes and every lock, read and write-back of a profile slows down with it.
+ */
+export function maintenanceFor(t: TableActivity): 'vacuum' | 'analyze' | null {
+  const threshold = 1000 + 0.1 * t.live;
+  if (t.dead > threshold) return 'vacuum';
+  if (t.modifiedSinceAnalyze > threshold) return 'analyze';
+  return null;
+}
+
+/**
+ * Stands in for autovacuum when the server runs without it (`autovacuum = off`, as on this project's CI machines):
+ * every 30 s, vacuums (and analyzes) or analyzes the tables that need it, one at a time. With autovacuum on it does
+ * nothing but check again later. VACUUM needs the tables' owner, so `ownerDb` connects as the URL's own user
+ * (createDb({ owner: true })); SKIP_LOCKED lets a second worker process pass over a table the first is vacuuming.
+ */
+export function startMaintenance(options: { ownerDb: Database; logger: Logger; everyMs?: number }) {
+  const { ownerDb, logger } = options;
+  let stopped = false;
+  let running: Promise<void> = Promise.resolve();
+
+  async function pass(): Promise<void> {
+    const [setting] = await ownerDb.execute<{ autovacuum: string }>(sql`select current_setting('autovacuum') as autovacuum`);
+    if (setting?.autovacuum === 'on') return;
+    const tables = await ownerDb.execute<{ table: string; live: number; dead: number; modified: number }>(sql`
+      select relname as table, n_live_tup::int as live, n_dead_tup::int as dead, n_mod_since_analyze::int as modified
+      from pg_stat_user_tables where schemaname = 'public' order by n_dead_tup desc`);
+    for (const t of tables) {
+      if (stopped) return;
+      const needed = maintenanceFor({ table: t.table, live: t.live, dead: t.dead, modifiedSinceAnalyze: t.modified });
+      if (!needed) continue;
+      const started = performance.now();
+      const name = sql.identifier(t.table);
+      await ownerDb.execute(needed === 'vacuum' ? sql`vacuum (analyze, skip_locked) ${name}` : sql`analyze (skip_locked) ${name}`);
+      logger.info({ table: t.table, action: needed, dead: t.dead, live: t.live, ms: Math.round(performance.now() - started) }, 'table maintenance');
+    }
+  }
+
+  const timer = setInterval(() => {
+    running = running.then(() =>
+      pass().catch((error: unknown) => logger.warn({ err: { message: errorMessage(error) } }, 'table maintenance failed; next pass')),
+    );
+  }, options.everyMs ?? EVERY_MS);
+  timer.unref();
+
+  return {
+    /** Runs one pass now (tests, and the first pass at start). */
+    runOnce: () => (running = running.then(pass)),
+    async close() {
+      stopped = true;
+      clearInterval(timer);
+      await running.catch(() => {});
+    },
+  };
+}
