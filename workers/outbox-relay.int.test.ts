@@ -1,0 +1,32 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { outbox } from '@/server/db/schema';
+import { createTestContext, type TestContext } from '@/test/harness';
+import { createTenantRow } from '@/test/pipeline';
+import { KEEP_PUBLISHED_MS, prunePublished } from './outbox-relay';
+
+describe('outbox pruning', () => {
+  let ctx: TestContext;
+
+  beforeAll(async () => {
+    ctx = await createTestContext('outboxprune');
+    await createTenantRow(ctx.db);
+  });
+  afterAll(async () => {
+    await ctx?.cleanup();
+  });
+
+  it('deletes rows sent longer ago than crm-outbound dedupes a republish, and keeps the rest', async () => {
+    const row = (id: string, publishedAt: Date | null) => ({ id, tenantId: 'test-club', type: 'crm.profile.updated', envelope: { id }, publishedAt });
+    const now = Date.now();
+    await ctx.db.insert(outbox).values([
+      row('sent-long-ago', new Date(now - KEEP_PUBLISHED_MS - 60_000)),
+      row('sent-just-now', new Date(now - 1000)),
+      row('not-sent', null),
+    ]);
+    expect(await prunePublished(ctx.appDb)).toBe(1);
+    const left = await ctx.db.execute<{ id: string }>(sql`select id from outbox order by id`);
+    expect(left.map((r) => r.id)).toEqual(['not-sent', 'sent-just-now']);
+    expect(await prunePublished(ctx.appDb)).toBe(0);
+  });
+});
