@@ -61,8 +61,12 @@ export function startMaintenance(options: { ownerDb: Database; logger: Logger; e
   timer.unref();
 
   return {
-    /** Runs one pass now (tests, and the first pass at start). */
-    runOnce: () => (running = running.then(pass)),
+    /** Runs one pass now, after any pass in progress; its failure is the caller's, the timer's passes go on. */
+    runOnce(): Promise<void> {
+      const pass$ = running.then(pass);
+      running = pass$.catch(() => {});
+      return pass$;
+    },
     async close() {
       stopped = true;
       clearInterval(timer);
