@@ -21,26 +21,6 @@ export interface RelayOptions {
   killAfterPublishedBatches?: number;
 }
 
-/** Rows stay this long after they were sent: as long as crm-outbound keeps the job that dedupes a republish. */
-export const KEEP_PUBLISHED_MS = OUTBOUND_KEEP_COMPLETED.age * 1000;
-const PRUNE_EVERY_MS = 60_000;
-const PRUNE_LIMIT = 5_000;
-
-/**
- * Deletes up to `limit` outbox rows sent more than `olderThanMs` ago; returns how many. The oldest rows come first
- * in the table, so the scan stops early. Without this the outbox grows by every outbound event for good (about
- * 200 MB in a 20-minute soak).
- */
-export async function prunePublished(db: Database, olderThanMs = KEEP_PUBLISHED_MS, limit = PRUNE_LIMIT): Promise<number> {
-  const rows = await withSystemScope(db, (tx) =>
-    tx.execute<{ id: string }>(sql`
-      delete from outbox where id in (
-        select id from outbox where published_at < now() - make_interval(secs => ${olderThanMs / 1000}) limit ${limit})
-      returning id`),
-  );
-  return rows.length;
-}
-
 /**
  * Publishes outbox rows to crm-outbound (job name = type, job id = outbound event id), then marks them sent. Rows
  * are claimed with SKIP LOCKED so several relays can run. A relay killed after publishing and before marking
@@ -72,16 +52,11 @@ export function startOutboxRelay(options: RelayOptions) {
     });
   }
 
-  let nextPrune = Date.now() + PRUNE_EVERY_MS;
   const loop = (async () => {
     while (!stopped) {
       try {
         const n = await relayOnce();
         published += n;
-        if (Date.now() >= nextPrune) {
-          nextPrune = Date.now() + PRUNE_EVERY_MS;
-          await prunePublished(options.db);
-        }
         if (n < batchSize) await new Promise((r) => setTimeout(r, idleMs));
       } catch (error) {
         options.logger.warn({ err: { message: errorMessage(error) } }, 'outbox relay failed; retrying');

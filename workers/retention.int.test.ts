@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outbox } from '@/server/db/schema';
 import { createTestContext, type TestContext } from '@/test/harness';
 import { createTenantRow } from '@/test/pipeline';
-import { KEEP_PUBLISHED_MS, prunePublished } from './outbox-relay';
+import { KEEP_PUBLISHED_MS, prunePublished } from './retention';
 
-describe('outbox pruning', () => {
+describe('retention of sent outbox rows', () => {
   let ctx: TestContext;
 
   beforeAll(async () => {
