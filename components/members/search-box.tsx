@@ -22,6 +22,13 @@ export function SearchBox({ autoFocus }: { autoFocus?: boolean }) {
   const [pending, startTransition] = useTransition();
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
   const input = useRef<HTMLInputElement>(null);
+  // The query string of a replace still in flight: until it commits, `params` shows the URL before it, and a later
+  // value that matches that older URL (an email after its first letter went out as a name) must still be written.
+  const inFlight = useRef<string | null>(null);
+  const current = params.toString();
+  useEffect(() => {
+    inFlight.current = null;
+  }, [current]);
 
   useEffect(() => {
     if (autoFocus) input.current?.focus();
@@ -39,14 +46,16 @@ export function SearchBox({ autoFocus }: { autoFocus?: boolean }) {
     const q = raw.trim();
     const keepPrivate = privateSearch !== null && isContactQuery(q);
     privateSearch?.setQuery(keepPrivate ? q : null);
-    const next = new URLSearchParams(params.toString());
+    const next = new URLSearchParams(current);
     next.delete('skip');
     next.delete('focus');
     if (q && !keepPrivate) next.set('q', q);
     else next.delete('q');
     if (!q && next.get('sort') === 'relevance') next.delete('sort');
-    if (next.toString() === params.toString()) return;
-    startTransition(() => router.replace(`${pathname}?${next.toString()}`, { scroll: false }));
+    const target = next.toString();
+    if (target === (inFlight.current ?? current)) return;
+    inFlight.current = target;
+    startTransition(() => router.replace(`${pathname}?${target}`, { scroll: false }));
   }
 
   return (
