@@ -64,7 +64,9 @@ let nextPort = 19400;
 /** Starts a real worker process (workers/main.ts) on the bench database and prefix. */
 export function startWorker(env: BenchEnv, extra: Record<string, string> = {}): WorkerHandle {
   const port = nextPort++;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
+  // BENCH_CPU_PROF=<dir>: each worker writes a V8 CPU profile there when it exits (open it in Chrome's DevTools).
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'workers/main.ts'], {
     cwd: ROOT,
     env: {
       ...process.env,

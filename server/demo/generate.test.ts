@@ -2,7 +2,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { normalizeJob } from '@/server/events/normalize';
 import { ALL_DEFINITIONS } from '@/server/events/registry';
-import { itemId, itemTime, itemType, toPublishable, type DemoItem } from './emit';
+import { itemId, itemTime, itemType, salted, toPublishable, type DemoItem } from './emit';
 import { generateDemo, summarizeCast, summarizeItems, type DemoData } from './generate';
 import { CastBook } from './people';
 
@@ -43,6 +43,16 @@ describe('generateDemo', () => {
     for (const ids of [members, emails, phones] as unknown[][]) expect(new Set(ids).size).toBe(ids.length);
     // Without a book every cast starts again (the demo's numbering).
     expect(generateDemo({ people: 60, seed: 2, now: NOW }).people.find((p) => p.member)?.member?.memberId).toBe(10_001);
+  });
+
+  it('mixes the seed into every event id, keeping each source\'s shape', () => {
+    // The same draw from two seeds' streams (their 32-bit states meet now and then) gives two ids.
+    for (const drawn of ['5e670a88-62e9-4b31-ada3-c5a17c32873c', 'evt_7beQsKgFdfgvjWtLVy18pf']) {
+      expect(salted(drawn, 90_001)).not.toBe(salted(drawn, 90_002));
+      expect(salted(drawn, 90_001)).toBe(salted(drawn, 90_001));
+    }
+    expect(salted('5e670a88-62e9-4b31-ada3-c5a17c32873c', 1)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(salted('evt_7beQsKgFdfgvjWtLVy18pf', 1)).toMatch(/^evt_[0-9A-Za-z]{22}$/);
   });
 
   it('gives every event a unique id and keeps them in time order within the 18-month window', () => {

@@ -41,8 +41,9 @@ export function generateDemo(options: DemoOptions): DemoData {
   const tenantId = options.tenantId ?? DEMO_TENANT_ID;
   const end = typeof options.now === 'number' ? options.now : options.now.getTime();
   const window: Window = { start: end - HISTORY_DAYS * DAY, end };
-  const root = new Rng(options.seed ?? DEFAULT_SEED);
-  const out = new Emitter(tenantId, end);
+  const seed = options.seed ?? DEFAULT_SEED;
+  const root = new Rng(seed);
+  const out = new Emitter(tenantId, end, seed);
 
   const people = createPeople(root.fork('people'), options.people ?? DEFAULT_PEOPLE, window, options.book);
   const competitions = emitCompetitions(root.fork('competitions'), out, window);
