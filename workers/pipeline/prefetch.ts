@@ -90,10 +90,15 @@ export async function prefetch(
     payments.length === 0
       ? []
       : send(
+          // One index probe per payment (LATERAL … LIMIT 1 cannot be turned into a join), so the plan prepared once
+          // and cached stays right however large activities grows.
           tx.execute<{ tenant_id: string; payment_id: string }>(sql`
-            select a.tenant_id, a.properties->>'paymentId' as payment_id
+            select w.tenant_id, w.payment_id
             from jsonb_to_recordset(${JSON.stringify(payments)}::jsonb) as w(tenant_id text, payment_id text)
-            join activities a on a.tenant_id = w.tenant_id and a.type = 'PAYMENT_RECEIVED' and a.properties->>'paymentId' = w.payment_id`),
+            cross join lateral (
+              select 1 from activities a
+              where a.tenant_id = w.tenant_id and a.type = 'PAYMENT_RECEIVED' and a.properties->>'paymentId' = w.payment_id
+              limit 1) as counted`),
         ),
   ]);
 
