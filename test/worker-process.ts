@@ -10,9 +10,18 @@ export interface WorkerProcess {
   kill(signal?: NodeJS.Signals): void;
 }
 
+/**
+ * Node's arguments for a worker process. CRM_CPU_PROF=<dir> (benchmarks, chaos runs): each worker writes a V8 CPU
+ * profile there when it exits (open it in Chrome's DevTools).
+ */
+export function workerNodeArgs(): string[] {
+  const dir = process.env.CRM_CPU_PROF;
+  return [...(dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []), '--import', 'tsx', 'workers/main.ts'];
+}
+
 /** Starts a real worker process (workers/main.ts) against the test's database and queue prefix. */
 export function startWorkerProcess(env: Record<string, string>, extra: Record<string, string> = {}): WorkerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
+  const child = spawn(process.execPath, workerNodeArgs(), {
     cwd: ROOT,
     env: { ...process.env, WORKER_LOCK_MS: '3000', LOG_LEVEL: 'warn', ...env, ...extra },
     stdio: ['ignore', 'pipe', 'pipe'],

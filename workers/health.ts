@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import type { Database } from '@/server/db/client';
@@ -45,13 +46,25 @@ export async function checkHealth(db: Database, redis: Redis): Promise<HealthRep
 
 /**
  * GET /health (and /ready): 200 when events can make progress, 503 with the reasons otherwise.
- * GET /metrics: this process's memory, for the benchmark and the soak run.
+ * GET /metrics: this process's memory, and how long its event loop was held up since the last read (a held-up
+ * loop holds every open batch transaction and every job it has taken), for the benchmark and the soak run.
  */
 export function startHealthServer(port: number, report: () => Promise<HealthReport>) {
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   const server = http.createServer(async (req, res) => {
     if (req.url === '/metrics') {
       const m = process.memoryUsage();
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal }));
+      const ms = (ns: number) => Math.round(ns / 1e5) / 10;
+      const body = {
+        rss: m.rss,
+        heapUsed: m.heapUsed,
+        heapTotal: m.heapTotal,
+        eventLoopDelayP99Ms: ms(loopDelay.percentile(99)),
+        eventLoopDelayMaxMs: ms(loopDelay.max),
+      };
+      loopDelay.reset();
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
       return;
     }
     if (req.url !== '/health' && req.url !== '/ready') {
@@ -61,6 +74,7 @@ export function startHealthServer(port: number, report: () => Promise<HealthRepo
     const r = await report();
     res.writeHead(r.ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(r));
   });
+  server.on('close', () => loopDelay.disable());
   server.listen(port, '127.0.0.1');
   return server;
 }

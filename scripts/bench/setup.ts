@@ -6,6 +6,7 @@ import { createDb, type Database } from '@/server/db/client';
 import { ensureDatabase, migrateDatabase } from '@/server/db/migrate';
 import { createTenant } from '@/server/admin/tenants';
 import { createRedis } from '@/server/queue/connection';
+import { workerNodeArgs } from '@/test/worker-process';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 export const BENCH_TENANT = 'bench-club';
@@ -64,9 +65,7 @@ let nextPort = 19400;
 /** Starts a real worker process (workers/main.ts) on the bench database and prefix. */
 export function startWorker(env: BenchEnv, extra: Record<string, string> = {}): WorkerHandle {
   const port = nextPort++;
-  // BENCH_CPU_PROF=<dir>: each worker writes a V8 CPU profile there when it exits (open it in Chrome's DevTools).
-  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'workers/main.ts'], {
+  const child = spawn(process.execPath, workerNodeArgs(), {
     cwd: ROOT,
     env: {
       ...process.env,

@@ -116,6 +116,7 @@ export const soak: Scenario = {
     const heap: { at: number; value: number }[] = [];
     const redisMemory: { at: number; value: number }[] = [];
     let longestActiveMs = 0;
+    let longestLoopDelayMs = 0;
     const soakMs = ctx.options.soakMinutes * 60_000;
     const started = Date.now();
     const sentAtStart = published;
@@ -133,8 +134,11 @@ export const soak: Scenario = {
       if (Date.now() >= nextSample) {
         nextSample += SAMPLE_MS;
         const at = Date.now();
-        const h = await worker.heapUsed();
-        if (h !== null) heap.push({ at, value: h });
+        const m = await worker.metrics();
+        if (m) {
+          heap.push({ at, value: m.heapUsed });
+          longestLoopDelayMs = Math.max(longestLoopDelayMs, m.eventLoopDelayMaxMs);
+        }
         redisMemory.push({ at, value: await stack.redis.usedMemory(admin) });
         for (const job of await stack.queue.getActive(0, 1000)) longestActiveMs = Math.max(longestActiveMs, at - (job.processedOn ?? at));
         await collectLatencies();
@@ -142,7 +146,7 @@ export const soak: Scenario = {
       if (Date.now() >= nextMinute) {
         nextMinute += 60_000;
         const sorted = [...latencies].sort((a, b) => a - b);
-        ctx.log(`${Math.round((Date.now() - started) / 60_000)} min: ${published.toLocaleString()} published, p99 ${percentile(sorted, 99)} ms, heap ${mb(heap.at(-1)?.value ?? 0)}, Redis ${mb(redisMemory.at(-1)?.value ?? 0)}`);
+        ctx.log(`${Math.round((Date.now() - started) / 60_000)} min: ${published.toLocaleString()} published, p99 ${percentile(sorted, 99)} ms, heap ${mb(heap.at(-1)?.value ?? 0)}, longest event-loop delay so far ${Math.round(longestLoopDelayMs)} ms, Redis ${mb(redisMemory.at(-1)?.value ?? 0)}`);
       }
       await sleep(20, ctx.signal);
     }
@@ -184,7 +188,7 @@ export const soak: Scenario = {
       notes: [
         `${ctx.options.soakMinutes} min at ${Math.round(offered).toLocaleString()} events/s offered; latency p50 ${p50} / p95 ${p95} / p99 ${p99} ms over ${sorted.length.toLocaleString()} events (target p99 ≤ ${P99_TARGET_MS} ms)`,
         `${heapFlat.text}; ${redisFlat.text}`,
-        `longest active job ${seconds(longestActiveMs)} (lock ${seconds(LOCK_MS)}); ${watch.stalled.length} stalled`,
+        `longest active job ${seconds(longestActiveMs)} (lock ${seconds(LOCK_MS)}); ${watch.stalled.length} stalled; longest event-loop delay ${Math.round(longestLoopDelayMs)} ms`,
         `Redis holds at the end: crm-events ${held.inbound.completed.toLocaleString()} completed, ${held.inbound.failed} failed; crm-outbound ${held.outbound.completed.toLocaleString()} completed (kept 1 h, at most 10,000, by the relay's removeOnComplete), ${held.outbound.wait.toLocaleString()} waiting`,
       ],
       problems,
