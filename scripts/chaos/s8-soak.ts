@@ -121,6 +121,18 @@ export const soak: Scenario = {
     const started = Date.now();
     const sentAtStart = published;
     let nextSample = started;
+    let sampling: Promise<void> | null = null;
+    async function sample() {
+      const at = Date.now();
+      const m = await worker.metrics();
+      if (m) {
+        heap.push({ at, value: m.heapUsed });
+        longestLoopDelayMs = Math.max(longestLoopDelayMs, m.eventLoopDelayMaxMs);
+      }
+      redisMemory.push({ at, value: await stack.redis.usedMemory(admin) });
+      for (const job of await stack.queue.getActive(0, 1000)) longestActiveMs = Math.max(longestActiveMs, at - (job.processedOn ?? at));
+      await collectLatencies();
+    }
     let nextMinute = started + 60_000;
     while (Date.now() - started < soakMs) {
       const due = Math.floor(((Date.now() - started) / 1000) * rate) - (published - sentAtStart);
@@ -131,17 +143,10 @@ export const soak: Scenario = {
         for (const j of jobs) enqueuedAt.set(String(j.opts.jobId), now);
         published += jobs.length;
       }
-      if (Date.now() >= nextSample) {
+      if (Date.now() >= nextSample && !sampling) {
+        // Sampled beside the publishing, not in its way: a pause here would offer the rate in bursts.
         nextSample += SAMPLE_MS;
-        const at = Date.now();
-        const m = await worker.metrics();
-        if (m) {
-          heap.push({ at, value: m.heapUsed });
-          longestLoopDelayMs = Math.max(longestLoopDelayMs, m.eventLoopDelayMaxMs);
-        }
-        redisMemory.push({ at, value: await stack.redis.usedMemory(admin) });
-        for (const job of await stack.queue.getActive(0, 1000)) longestActiveMs = Math.max(longestActiveMs, at - (job.processedOn ?? at));
-        await collectLatencies();
+        sampling = sample().finally(() => (sampling = null));
       }
       if (Date.now() >= nextMinute) {
         nextMinute += 60_000;
@@ -150,6 +155,7 @@ export const soak: Scenario = {
       }
       await sleep(20, ctx.signal);
     }
+    await sampling;
     const ended = Date.now();
     const offered = (published - sentAtStart) / ((ended - started) / 1000);
     await drain(ctx, stack, published, 300_000);
