@@ -19,6 +19,7 @@ import { generateDemo, toPublishable } from '@/server/demo/generate';
 import { env } from '@/server/env';
 import { createRedis, INBOUND_QUEUE } from '@/server/queue/connection';
 import { inboundJobOptions, KEEP_COMPLETED } from '@/server/queue/job-options';
+import { stepPercentiles } from './bench/steps';
 import { BENCH_TENANT, freshBenchEnv, percentile, startWorker, waitUntil, type BenchEnv } from './bench/setup';
 
 // `npm run bench -- --read`: read latency through the HTTP API instead (scripts/bench/read.ts).
@@ -354,12 +355,7 @@ async function runLatency(workload: Workload, args: Pick<Args, 'rate' | 'seconds
         list.sort((a, b) => a - b);
         log(`    second ${second}${second < warmup ? ' (warm-up)' : ''}: ${list.length} events, p50 ${percentile(list, 50)} ms, p99 ${percentile(list, 99)} ms`);
       }
-      const steps = await benchEnv.db.execute<{ step: string; p50: string; p99: string }>(sql`
-        select regexp_replace(s->>'step', ' \\(batch of \\d+\\)', '') as step,
-          percentile_disc(0.5) within group (order by (s->>'ms')::numeric) as p50,
-          percentile_disc(0.99) within group (order by (s->>'ms')::numeric) as p99
-        from sync_log, jsonb_array_elements(steps) s where processed_at >= ${new Date(t0).toISOString()}::timestamptz
-        group by 1 order by 2 desc`);
+      const steps = await stepPercentiles(benchEnv.db, new Date(t0));
       for (const s of steps) log(`    step ${s.step}: p50 ${s.p50} ms, p99 ${s.p99} ms`);
     }
     await handle.stop();

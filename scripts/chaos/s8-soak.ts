@@ -2,6 +2,7 @@ import { Queue, Worker } from 'bullmq';
 import { sql } from 'drizzle-orm';
 import { OUTBOUND_QUEUE } from '@/server/queue/connection';
 import { percentile } from '../bench/setup';
+import { stepPercentiles } from '../bench/steps';
 import { watchStalled } from './queue-events';
 import { soakSource } from './soak-source';
 import { drain, startStack, type Stack } from './stack';
@@ -171,6 +172,8 @@ export const soak: Scenario = {
     if (r.dead) problems.push(`${r.dead} events dead-lettered`);
     if (r.dup) problems.push(`${r.dup} duplicate activities`);
     if (enqueuedAt.size) problems.push(`${enqueuedAt.size} events without a processed_at`);
+    // Where the time went: each pipeline step's p50 / p99 over the soak's events (the sync log records them).
+    const steps = (await stepPercentiles(stack.db, new Date(started))).slice(0, 4);
     const sorted = latencies.sort((a, b) => a - b);
     const [p50, p95, p99] = [50, 95, 99].map((p) => percentile(sorted, p));
     if (!(p99 <= P99_TARGET_MS)) problems.push(`p99 latency ${p99} ms > ${P99_TARGET_MS} ms`);
@@ -193,6 +196,7 @@ export const soak: Scenario = {
       recovery: `p99 ${p99} ms`,
       notes: [
         `${ctx.options.soakMinutes} min at ${Math.round(offered).toLocaleString()} events/s offered; latency p50 ${p50} / p95 ${p95} / p99 ${p99} ms over ${sorted.length.toLocaleString()} events (target p99 ≤ ${P99_TARGET_MS} ms)`,
+        `steps p50 / p99: ${steps.map((x) => `${x.step} ${Math.round(x.p50)} / ${Math.round(x.p99)} ms`).join(', ')}`,
         `${heapFlat.text}; ${redisFlat.text}`,
         `longest active job ${seconds(longestActiveMs)} (lock ${seconds(LOCK_MS)}); ${watch.stalled.length} stalled; longest event-loop delay ${Math.round(longestLoopDelayMs)} ms`,
         `Redis holds at the end: crm-events ${held.inbound.completed.toLocaleString()} completed, ${held.inbound.failed} failed; crm-outbound ${held.outbound.completed.toLocaleString()} completed (kept 1 h, at most 10,000, by the relay's removeOnComplete), ${held.outbound.wait.toLocaleString()} waiting`,
