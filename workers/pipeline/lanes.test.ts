@@ -16,25 +16,18 @@ const PEOPLE = Array.from({ length: 200 }, (_, i) => ({
 const success = (profileId: string) => ({ status: 'SUCCESS', profileId, activityId: null }) as const;
 
 describe('LaneRouter', () => {
-  it('routes a new person’s events from all three sources to one lane by the email they share', () => {
+  it('once a person resolved, routes an event carrying any one of their identifiers to that profile’s lane', () => {
     const router = new LaneRouter(2);
     for (const p of PEOPLE) {
+      const profileId = `profile-${p.member}`;
+      router.learn(event(`scl-${p.member}`, { sclMemberId: p.member, email: p.email }), success(profileId));
+      router.learn(event(`tt-${p.player}`, { teetimePlayerId: p.player, email: p.email }), success(profileId));
       const lanes = new Set([
-        router.laneFor(event(`scl-${p.member}`, { sclMemberId: p.member, email: p.email })),
-        router.laneFor(event(`tt-${p.player}`, { teetimePlayerId: p.player, email: p.email.toUpperCase() })),
-        router.laneFor(event(`msg-${p.contact}`, { messagingContactId: p.contact, email: p.email })),
+        router.laneFor(event(`booking-${p.player}`, { teetimePlayerId: p.player })),
+        router.laneFor(event(`payment-${p.member}`, { sclMemberId: p.member })),
+        router.laneFor(event(`open-${p.contact}`, { messagingContactId: p.contact, email: p.email.toUpperCase() })),
       ]);
       expect(lanes.size, p.email).toBe(1);
-    }
-  });
-
-  it('sends a later event that carries only a system id to the lane of the person it belongs to', () => {
-    const router = new LaneRouter(2);
-    for (const p of PEOPLE) {
-      const first = event(`tt-${p.player}`, { teetimePlayerId: p.player, email: p.email });
-      const lane = router.laneFor(first);
-      router.learn(first, success(`profile-${p.player}`));
-      expect(router.laneFor(event(`booking-${p.player}`, { teetimePlayerId: p.player })), p.player).toBe(lane);
     }
   });
 
