@@ -19,26 +19,43 @@ export function fromDriverRow<T extends PgTable>(table: T, raw: Record<string, u
   return out as T['$inferSelect'];
 }
 
+/** A table's column as raw SQL over JSON needs it: the model's key, the SQL name and the SQL type. */
+export interface ColumnShape {
+  key: string;
+  name: string;
+  type: string;
+}
+
+export function tableColumns(table: PgTable): ColumnShape[] {
+  return Object.entries(getTableColumns(table) as Record<string, PgColumn>).map(([key, column]) => ({
+    key,
+    name: toSnakeCase(key),
+    type: column.getSQLType(),
+  }));
+}
+
+/** The `"name" type, …` list of a jsonb_to_recordset record (schema names only, so safe to send as text). */
+export function recordType(columns: ColumnShape[]): string {
+  return columns.map((c) => `"${c.name}" ${c.type}`).join(', ');
+}
+
 interface RowShape {
-  keys: string[];
-  names: string[];
-  /** The column list and the record type, as text built once per table and set of columns (schema names only). */
+  columns: ColumnShape[];
+  /** The column list and the record type, as text built once per table and set of columns. */
   list: SQL;
   types: SQL;
 }
 const shapes = new Map<string, RowShape>();
 
 function shapeOf(table: PgTable, row: object): RowShape {
-  const columns = Object.entries(getTableColumns(table) as Record<string, PgColumn>).filter(([key]) => key in row);
-  const id = `${getTableName(table)}|${columns.map(([key]) => key).join(',')}`;
+  const columns = tableColumns(table).filter((c) => c.key in row);
+  const id = `${getTableName(table)}|${columns.map((c) => c.key).join(',')}`;
   let shape = shapes.get(id);
   if (!shape) {
-    const names = columns.map(([key]) => toSnakeCase(key));
     shape = {
-      keys: columns.map(([key]) => key),
-      names,
-      list: sql.raw(names.map((n) => `"${n}"`).join(', ')),
-      types: sql.raw(columns.map(([, column], i) => `"${names[i]}" ${column.getSQLType()}`).join(', ')),
+      columns,
+      list: sql.raw(columns.map((c) => `"${c.name}"`).join(', ')),
+      types: sql.raw(recordType(columns)),
     };
     shapes.set(id, shape);
   }
@@ -58,8 +75,8 @@ export function insertJsonRows<T extends PgTable>(
   options: { onConflictDoNothing?: boolean } = {},
 ): Promise<T['$inferSelect'][]> {
   if (rows.length === 0) return Promise.resolve([]);
-  const { keys, names, list, types } = shapeOf(table, rows[0]);
-  const records = rows.map((row) => Object.fromEntries(keys.map((key, i) => [names[i], toJson((row as Record<string, unknown>)[key])])));
+  const { columns, list, types } = shapeOf(table, rows[0]);
+  const records = rows.map((row) => Object.fromEntries(columns.map((c) => [c.name, toJson((row as Record<string, unknown>)[c.key])])));
   // Sent at once (see send), so it can share a round trip with the statements started after it.
   return send(
     db.execute<Record<string, unknown>>(sql`

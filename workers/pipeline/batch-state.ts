@@ -1,7 +1,6 @@
-import { getTableColumns, sql } from 'drizzle-orm';
-import { toSnakeCase } from 'drizzle-orm/casing';
+import { sql } from 'drizzle-orm';
 import type { Tx } from '@/server/db/client';
-import { insertJsonRows, toJson } from '@/server/db/json-rows';
+import { insertJsonRows, recordType, tableColumns, toJson } from '@/server/db/json-rows';
 import { send } from '@/server/db/send';
 import { activities, profileIdentities, profiles, type IdentityKind, type NewActivity, type Profile } from '@/server/db/schema';
 
@@ -12,9 +11,9 @@ export interface IdentityRow {
 }
 
 /** Columns the pipeline writes back (everything but the key and creation time), with their SQL names. */
-const WRITTEN = Object.entries(getTableColumns(profiles))
-  .filter(([key]) => !['id', 'tenantId', 'createdAt', 'updatedAt'].includes(key))
-  .map(([key, column]) => ({ key: key as keyof Profile, name: toSnakeCase(key), type: column.getSQLType() }));
+const WRITTEN = tableColumns(profiles)
+  .filter((c) => !['id', 'tenantId', 'createdAt', 'updatedAt'].includes(c.key))
+  .map((c) => ({ ...c, key: c.key as keyof Profile }));
 
 /*
  * The write-back statement's constant parts, built once as text (schema column names, no values): one statement text
@@ -23,7 +22,7 @@ const WRITTEN = Object.entries(getTableColumns(profiles))
 const WRITE_BACK_ASSIGNMENTS = sql.raw(
   WRITTEN.map((c) => `"${c.name}" = case when '${c.name}' = any(v.changed) then v."${c.name}" else p."${c.name}" end`).join(', '),
 );
-const WRITE_BACK_RECORD = sql.raw(['id uuid, bump boolean, changed text[]', ...WRITTEN.map((c) => `"${c.name}" ${c.type}`)].join(', '));
+const WRITE_BACK_RECORD = sql.raw(`id uuid, bump boolean, changed text[], ${recordType(WRITTEN)}`);
 
 function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
