@@ -47,7 +47,8 @@ export async function checkHealth(db: Database, redis: Redis): Promise<HealthRep
 /**
  * GET /health (and /ready): 200 when events can make progress, 503 with the reasons otherwise.
  * GET /metrics: this process's memory, and how long its event loop was held up since the last read (a held-up
- * loop holds every open batch transaction and every job it has taken), for the benchmark and the soak run.
+ * loop holds every open batch transaction and every job it has taken), for the benchmark and the soak run. A stall
+ * is recorded when the monitor's timer next fires, so a read answered right after one reports it the time after.
  */
 export function startHealthServer(port: number, report: () => Promise<HealthReport>) {
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
