@@ -123,6 +123,7 @@ export const soak: Scenario = {
     const sentAtStart = published;
     let nextSample = started;
     let sampling: Promise<void> | null = null;
+    let samplingFailed: unknown = null;
     async function sample() {
       const at = Date.now();
       const m = await worker.metrics();
@@ -144,10 +145,14 @@ export const soak: Scenario = {
         for (const j of jobs) enqueuedAt.set(String(j.opts.jobId), now);
         published += jobs.length;
       }
+      if (samplingFailed) throw samplingFailed;
       if (Date.now() >= nextSample && !sampling) {
-        // Sampled beside the publishing, not in its way: a pause here would offer the rate in bursts.
+        // Sampled beside the publishing, not in its way: a pause here would offer the rate in bursts. A failed sample
+        // fails the scenario on the loop's next turn, as it did when the loop awaited it.
         nextSample += SAMPLE_MS;
-        sampling = sample().finally(() => (sampling = null));
+        sampling = sample()
+          .catch((error: unknown) => void (samplingFailed = error))
+          .finally(() => (sampling = null));
       }
       if (Date.now() >= nextMinute) {
         nextMinute += 60_000;
@@ -157,6 +162,7 @@ export const soak: Scenario = {
       await sleep(20, ctx.signal);
     }
     await sampling;
+    if (samplingFailed) throw samplingFailed;
     const ended = Date.now();
     const offered = (published - sentAtStart) / ((ended - started) / 1000);
     await drain(ctx, stack, published, 300_000);
