@@ -27,7 +27,7 @@ describe('worker health server', () => {
     while (Date.now() < until) {
       // A synchronous stretch, as a long GC pause or a CPU-bound step would be.
     }
-    // The monitor records a stall when its own timer next fires, which can come after a request already waiting.
+    // The lag timer notes a stall when it next fires, which can come after a request already waiting.
     await new Promise((resolve) => setTimeout(resolve, 30));
     const held = (await (await fetch(`${base}/metrics`)).json()) as { heapUsed: number; eventLoopDelayMaxMs: number };
     expect(held.heapUsed).toBeGreaterThan(0);
