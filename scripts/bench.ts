@@ -2,7 +2,7 @@
  * npm run bench — the pipeline against this machine's own ceiling.
  *
  *   npm run bench -- [--events 100000] [--rate 500] [--seconds 20] [--warmup 3] [--preload 10000] [--workers 1,2]
- *                    [--json] [--trace] [--only latency]
+ *                    [--json] [--trace] [--only latency|backlog]
  *
  * 1. Ceiling: BullMQ consuming no-op jobs with the worker's queue settings (same process count, concurrency).
  * 2. Backlog: N events of the demo's mix (aliases, flat Messaging jobs, ~1 % duplicates, some out of order, a few
@@ -18,6 +18,7 @@ import { generateDemo, toPublishable } from '@/server/demo/generate';
 import { env } from '@/server/env';
 import { createRedis, INBOUND_QUEUE } from '@/server/queue/connection';
 import { inboundJobOptions, KEEP_COMPLETED } from '@/server/queue/job-options';
+import { cpuShares, cpuSnapshot, formatCpu, type CpuShares } from './bench/cpu';
 import { stepPercentiles } from './bench/steps';
 import { BENCH_TENANT, freshBenchEnv, percentile, startWorker, waitUntil, type BenchEnv } from './bench/setup';
 
@@ -37,7 +38,7 @@ interface Args {
   preload: number;
   /** Latency per second and per pipeline step. */
   trace: boolean;
-  only: 'latency' | null;
+  only: 'latency' | 'backlog' | null;
   workers: number[];
   json: boolean;
 }
@@ -58,8 +59,9 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--preload') args.preload = Number(value());
     else if (a === '--trace') args.trace = true;
     else if (a === '--only') {
-      if (value() !== 'latency') throw new Error('--only takes: latency');
-      args.only = 'latency';
+      const stage = value();
+      if (stage !== 'latency' && stage !== 'backlog') throw new Error('--only takes: latency, backlog');
+      args.only = stage;
     } else if (a === '--workers') args.workers = value().split(',').map(Number);
     else if (a === '--json') args.json = true;
     else throw new Error(`Unknown option ${a}`);
@@ -225,11 +227,13 @@ interface BacklogResult {
   heapEndMb: number;
   redisStartMb: number;
   redisEndMb: number;
+  /** Where the machine's CPU went while the workers drained the backlog (null off Linux). */
+  cpu: CpuShares | null;
   correctness: Correctness;
   rows: Record<string, number>;
 }
 
-async function runBacklog(workload: Workload, workers: number, log: (s: string) => void, progress: boolean): Promise<BacklogResult> {
+async function runBacklog(workload: Workload, workers: number, log: (s: string) => void, progress: boolean, trace = false): Promise<BacklogResult> {
   const benchEnv = await freshBenchEnv(`backlog${workers}`);
   try {
     const connection = createRedis();
@@ -244,6 +248,7 @@ async function runBacklog(workload: Workload, workers: number, log: (s: string) 
     const handles = Array.from({ length: workers }, () => startWorker(benchEnv));
     await waitUntil(async () => (await Promise.all(handles.map((h) => h.memory()))).every(Boolean), 60_000);
     const startMem = await Promise.all(handles.map((h) => h.memory()));
+    const cpuStart = cpuSnapshot();
     let peak = 0;
     const drain = progress ? new SingleBar({ format: `  ${workers} worker${workers > 1 ? 's' : ' '} [{bar}] {value}/{total} jobs`, hideCursor: true }, Presets.shades_classic) : undefined;
     drain?.start(workload.jobs.length, 0);
@@ -258,6 +263,7 @@ async function runBacklog(workload: Workload, workers: number, log: (s: string) 
       for (const m of await Promise.all(handles.map((h) => h.memory()))) peak = Math.max(peak, m?.rss ?? 0);
     });
     drain?.stop();
+    const cpuEnd = cpuSnapshot();
     const [span] = await benchEnv.db.execute<{ first: string; last: string }>(sql`
       select min(processed_at) as first, max(processed_at) as last from sync_log where status = 'SUCCESS'`);
     const seconds = (new Date(span.last).getTime() - new Date(span.first).getTime()) / 1000;
@@ -282,10 +288,21 @@ async function runBacklog(workload: Workload, workers: number, log: (s: string) 
       heapEndMb: mb(sum(endMem, 'heapUsed')),
       redisStartMb: mb(redisStart),
       redisEndMb: mb(redisEnd),
+      cpu: cpuStart && cpuEnd ? cpuShares(cpuStart, cpuEnd, handles.map((h) => h.child.pid!), workload.unique) : null,
       correctness,
       rows,
     };
     log(`  ${workers} worker process${workers > 1 ? 'es' : ''}: ${result.eventsPerSec.toLocaleString()} events/s (${result.seconds} s)${correctness.ok ? '' : ' — WRONG: ' + correctness.problems.join('; ')}`);
+    if (result.cpu) log(`    ${formatCpu(result.cpu)}`);
+    if (trace) {
+      const [sizes] = await benchEnv.db.execute<{ batches: number; p50: number; avg: number }>(sql`
+        select count(distinct (s->>'ms') || (s->>'step'))::int as batches,
+          percentile_disc(0.5) within group (order by substring(s->>'step' from '(\\d+)')::int) as p50,
+          round(avg(substring(s->>'step' from '(\\d+)')::int), 1)::float8 as avg
+        from sync_log, jsonb_array_elements(steps) s where s->>'step' like 'prefetch (batch of %'`);
+      log(`    batch size seen by an event: p50 ${sizes.p50}, mean ${sizes.avg}`);
+      for (const st of await stepPercentiles(benchEnv.db, new Date(0))) log(`    step ${st.step}: p50 ${st.p50} ms, p99 ${st.p99} ms`);
+    }
     return result;
   } finally {
     await benchEnv.drop();
@@ -391,13 +408,20 @@ async function main() {
     if (args.json) console.log(JSON.stringify(latency));
     process.exit(0);
   }
+  if (args.only === 'backlog') {
+    log('Backlog throughput…');
+    const results: BacklogResult[] = [];
+    for (const w of args.workers) results.push(await runBacklog(workload, w, log, !args.json, args.trace));
+    if (args.json) console.log(JSON.stringify(results));
+    process.exit(results.every((r) => r.correctness.ok) ? 0 : 1);
+  }
 
   log('Measuring the ceiling (BullMQ no-op consumption)…');
   const ceilingPerSec = await measureCeiling(Math.min(args.events, 50_000), config.WORKER_CONCURRENCY, log);
 
   log('Backlog throughput…');
   const backlog: BacklogResult[] = [];
-  for (const w of args.workers) backlog.push(await runBacklog(workload, w, log, !args.json));
+  for (const w of args.workers) backlog.push(await runBacklog(workload, w, log, !args.json, args.trace));
 
   log('Latency at a fixed offered rate…');
   const latency = await runLatency(workload, args, log);

@@ -3,7 +3,11 @@ import type { Database } from '@/server/db/client';
 import { errorMessage } from '@/server/errors';
 import type { Logger } from '@/server/logger';
 
-const EVERY_MS = 30_000;
+/**
+ * Often enough that a table growing from empty (a new club's backlog) is analyzed within seconds: statement plans
+ * are cached per connection and made again after each ANALYZE, and a plan made on a near-empty table scans it whole.
+ */
+const EVERY_MS = 5_000;
 
 export interface TableActivity {
   table: string;
@@ -27,7 +31,7 @@ export function maintenanceFor(t: TableActivity): 'vacuum' | 'analyze' | null {
 
 /**
  * Stands in for autovacuum when the server runs without it (`autovacuum = off`, as on this project's CI machines):
- * every 30 s, vacuums (and analyzes) or analyzes the tables that need it, one at a time. With autovacuum on it does
+ * every 5 s, vacuums (and analyzes) or analyzes the tables that need it, one at a time. With autovacuum on it does
  * nothing but check again later. VACUUM needs the tables' owner, so `ownerDb` connects as the URL's own user
  * (createDb({ owner: true })); SKIP_LOCKED lets a second worker process pass over a table the first is vacuuming.
  */

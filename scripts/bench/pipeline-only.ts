@@ -1,6 +1,6 @@
 /**
  * The database pipeline alone, without BullMQ: events normalised up front and fed to processBatch in batches.
- * Shows how fast the SQL side is and how many statements a batch costs.
+ * Shows how fast the SQL side is and how many statements a batch costs. KEEP=1 keeps the database (for EXPLAIN).
  *   npx tsx scripts/bench/pipeline-only.ts [events] [batch]
  */
 import { createHash } from 'node:crypto';
@@ -60,5 +60,6 @@ statements = [...stats.values()].reduce((a, b) => a + b.n, 0);
 console.log(`statements per batch ${(statements / times.length).toFixed(1)}; distinct statement texts ${texts.size}`);
 if (process.env.TEXTS) for (const [t, c] of [...texts].sort((a, b) => b[1] - a[1]).slice(0, 40)) console.log(c, t.replace(/\s+/g, ' ').slice(0, 160));
 console.table([...stats].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25).map(([k, v]) => ({ statement: k, n: v.n, totalMs: Math.round(v.ms), avgMs: +(v.ms / v.n).toFixed(2) })));
-await benchEnv.drop();
+if (process.env.KEEP) console.log(`kept ${benchEnv.databaseUrl}`);
+else await benchEnv.drop();
 process.exit(0);

@@ -81,10 +81,15 @@ export async function prefetch(
     keys.length === 0
       ? []
       : send(
+          // One unique-index probe per event (LATERAL … LIMIT 1 is never turned into a join): a plan cached while
+          // the log was small would otherwise hash-join a full scan of it, which grows with every event processed.
           tx.execute<{ source: string; event_id: string; status: string; body_hash: string | null }>(sql`
-            select l.source, l.event_id, l.status, l.body_hash
+            select v.source, v.event_id, l.status, l.body_hash
             from jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as v(source text, event_id text)
-            join sync_log l on l.source = v.source and l.event_id = v.event_id`),
+            cross join lateral (
+              select s.status, s.body_hash from sync_log s
+              where s.source = v.source and s.event_id = v.event_id
+              limit 1) as l`),
         ),
     ownersOf(tx, wanted),
     payments.length === 0
@@ -144,11 +149,15 @@ export function ownersOf(
 ): Promise<Map<string, { profileId: string; status: string }>> {
   if (wanted.length === 0) return Promise.resolve(new Map());
   // Sent at once (see send).
+  // One probe of the unique (tenant, kind, value) index per identifier, whatever the table statistics (see prefetch).
   const query = tx.execute<{ tenant_id: string; kind: string; value: string; profile_id: string; status: string }>(sql`
-    select i.tenant_id, i.kind, i.value, i.profile_id, p.status
+    select w.tenant_id, w.kind, w.value, o.profile_id, o.status
     from jsonb_to_recordset(${JSON.stringify(wanted)}::jsonb) as w(tenant_id text, kind text, value text)
-    join profile_identities i on i.tenant_id = w.tenant_id and i.kind = w.kind and i.value = w.value
-    join profiles p on p.id = i.profile_id`);
+    cross join lateral (
+      select i.profile_id, p.status from profile_identities i
+      join profiles p on p.id = i.profile_id
+      where i.tenant_id = w.tenant_id and i.kind = w.kind and i.value = w.value
+      limit 1) as o`);
   return send(query).then((rows) => new Map(
     rows.map((o) => [
       `${o.tenant_id}|${identifierKey({ kind: o.kind as Identifier['kind'], value: o.value })}`,
