@@ -1,9 +1,14 @@
 /**
  * The database pipeline alone, without BullMQ: events normalised up front and fed to processBatch in batches.
- * Shows how fast the SQL side is and how many statements a batch costs. KEEP=1 keeps the database (for EXPLAIN).
+ * Shows how fast the SQL side is and how many statements a batch costs, with figures that drift less than a
+ * throughput on a shared machine: WAL bytes per event and (ALLOC=1) bytes allocated by Node per event
+ * (ALLOC_OUT=<file> also writes the allocation profile, for DevTools).
+ * KEEP=1 keeps the database (for EXPLAIN).
  *   npx tsx scripts/bench/pipeline-only.ts [events] [batch]
  */
 import { createHash } from 'node:crypto';
+import { Session } from 'node:inspector/promises';
+import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import type { Database } from '@/server/db/client';
 import * as schema from '@/server/db/schema';
@@ -11,6 +16,7 @@ import { generateDemo, toPublishable } from '@/server/demo/generate';
 import { normalizeJob } from '@/server/events/normalize';
 import { processBatch } from '@/workers/pipeline/process-batch';
 import type { EventItem, PipelineItem } from '@/workers/pipeline/types';
+import { cpuShares, cpuSnapshot } from './cpu';
 import { BENCH_TENANT, freshBenchEnv } from './setup';
 
 const n = Number(process.argv[2] ?? 6000);
@@ -44,7 +50,17 @@ const db = drizzle(benchEnv.db.$client, {
 if (process.env.ORDER === 'priority') {
   (items as EventItem[]).sort((a, b) => a.normalized.definition.priority - b.normalized.definition.priority);
 }
+// ALLOC=1: V8's sampling heap profiler, counting objects collected since too, so its total is what was allocated.
+const heapSampler = process.env.ALLOC ? new Session() : null;
+if (heapSampler) {
+  heapSampler.connect();
+  await heapSampler.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+}
+const walBytes = async () => Number((await benchEnv.db.execute<{ b: string }>(sql`select wal_bytes::text as b from pg_stat_wal`))[0].b);
+const wal0 = await walBytes();
 let statements = 0;
+const cpu0 = cpuSnapshot();
+const node0 = process.cpuUsage();
 const t0 = performance.now();
 const times: number[] = [];
 for (let i = 0; i < items.length; i += size) {
@@ -54,6 +70,17 @@ for (let i = 0; i < items.length; i += size) {
   times.push(performance.now() - s);
 }
 const seconds = (performance.now() - t0) / 1000;
+const nodeCpu = process.cpuUsage(node0);
+const cpu1 = cpuSnapshot();
+const shares = cpu0 && cpu1 ? cpuShares(cpu0, cpu1, [process.pid], n) : null;
+console.log(`CPU ms per event: Node ${((nodeCpu.user + nodeCpu.system) / 1000 / n).toFixed(3)}${shares ? `, Postgres ${shares.postgresMsPerEvent}` : ''}`);
+console.log(`WAL bytes per event: ${Math.round(((await walBytes()) - wal0) / n)} (the whole server's)`);
+if (heapSampler) {
+  const { profile } = await heapSampler.post('HeapProfiler.stopSampling');
+  const total = (node: { selfSize: number; children: unknown[] }): number => node.selfSize + node.children.reduce<number>((a, c) => a + total(c as typeof node), 0);
+  console.log(`Node allocated per event: ${(total(profile.head) / n / 1024).toFixed(1)} KB`);
+  if (process.env.ALLOC_OUT) (await import('node:fs')).writeFileSync(process.env.ALLOC_OUT, JSON.stringify(profile));
+}
 times.sort((a, b) => a - b);
 console.log(`${n} events in ${seconds.toFixed(2)} s = ${Math.round(n / seconds)}/s; batch ms p50 ${times[Math.floor(times.length / 2)].toFixed(1)} max ${times[times.length - 1].toFixed(1)}; statements ${statements}`);
 statements = [...stats.values()].reduce((a, b) => a + b.n, 0);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { openSync } from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
 import { createDb, type Database } from '@/server/db/client';
@@ -71,11 +72,12 @@ export function startWorker(env: BenchEnv, extra: Record<string, string> = {}): 
       ...process.env,
       DATABASE_URL: env.databaseUrl,
       QUEUE_PREFIX: env.prefix,
-      LOG_LEVEL: 'error',
+      LOG_LEVEL: process.env.BENCH_WORKER_LOG ? 'debug' : 'error',
       WORKER_HEALTH_PORT: String(port),
       ...extra,
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    // BENCH_WORKER_LOG=<file>: the workers' debug log goes there (batch re-runs, lock waits), appended.
+    stdio: ['ignore', process.env.BENCH_WORKER_LOG ? openSync(process.env.BENCH_WORKER_LOG, 'a') : 'ignore', 'inherit'],
   });
   return {
     child,

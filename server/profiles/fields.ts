@@ -73,6 +73,11 @@ export interface FieldStateWithVersions {
 export interface AppliedWrites extends FieldStateWithVersions {
   /** Fields whose final value differs from the input state. */
   changed: WritableField[];
+  /**
+   * Some field took a write, if only of the value it had: its version moved and must be stored. When none did,
+   * `versions` is the input object itself.
+   */
+  versionsMoved: boolean;
 }
 
 function changedFields(before: ProfileFieldState, after: ProfileFieldState): WritableField[] {
@@ -91,19 +96,20 @@ export function applyWrites(
   eventId: string,
 ): AppliedWrites {
   const next: Record<WritableField, FieldValue> = { ...state };
-  const nextVersions: FieldVersions = { ...versions };
+  let nextVersions = versions;
   for (const write of writes) {
     const incoming: FieldVersion = [write.rank, write.at.toISOString(), eventId];
     for (const field of WRITABLE_FIELDS) {
       const value = write.fields[field];
       if (value === undefined) continue;
       if (!writeApplies(incoming, nextVersions[field], value, next[field])) continue;
+      if (nextVersions === versions) nextVersions = { ...versions };
       nextVersions[field] = incoming;
       next[field] = value;
     }
   }
   const nextState = next as ProfileFieldState;
-  return { state: nextState, versions: nextVersions, changed: changedFields(state, nextState) };
+  return { state: nextState, versions: nextVersions, changed: changedFields(state, nextState), versionsMoved: nextVersions !== versions };
 }
 
 /**
@@ -123,7 +129,8 @@ export function mergeFieldStates(winner: FieldStateWithVersions, loser: FieldSta
     if (version) nextVersions[field] = version;
   }
   const nextState = next as ProfileFieldState;
-  return { state: nextState, versions: nextVersions, changed: changedFields(winner.state, nextState) };
+  const versionsMoved = WRITABLE_FIELDS.some((field) => nextVersions[field] !== winner.versions[field]);
+  return { state: nextState, versions: nextVersions, changed: changedFields(winner.state, nextState), versionsMoved };
 }
 
 // ---- derived facts ---------------------------------------------------------------------------------------------

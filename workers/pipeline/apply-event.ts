@@ -14,6 +14,7 @@ import { leaveAllSegments, moveMembershipsOnMerge } from '@/server/segments/memb
 import { BOOKING_ACTIVITY_TYPES, deriveFromActivities, PASSIVE_ACTIVITY_TYPES } from './activity-facts';
 import type { BatchState } from './batch-state';
 import type { Prepared } from './prefetch';
+import type { EventItem } from './types';
 
 export interface AppliedEvent {
   status: 'SUCCESS' | 'DUPLICATE' | 'DEAD_LETTERED';
@@ -261,8 +262,7 @@ export async function applyEvent(
 
   // Derived profile facts: computed from the current state, so they do not depend on arrival order.
   const needsIdentities =
-    identityChanged || effects.unlinkMessagingContact || effects.erase || changed.has('membershipStatus') ||
-    changed.has('lifetimeValue') || changed.has('firstName') || changed.has('lastName') || changed.has('email');
+    identityChanged || effects.unlinkMessagingContact || effects.erase || IDENTITY_DERIVED_FIELDS.some((f) => changed.has(f));
   const identityRows = needsIdentities ? await state.identitiesOf(profileId) : null;
   if (identityRows && next.status !== 'DELETED' && next.status !== 'MERGED') {
     const kinds = new Set(identityRows.map((r) => r.kind));
@@ -284,8 +284,7 @@ export async function applyEvent(
 
   // A winning write of an unchanged value still moves the field's version: that must be stored too, or an older
   // write arriving later would wrongly win.
-  const versionsMoved = JSON.stringify(applied.versions) !== JSON.stringify(current.fieldVersions);
-  if (changed.size > 0 || identityChanged || versionsMoved) state.set(next);
+  if (changed.size > 0 || identityChanged || applied.versionsMoved) state.set(next);
 
   for (const createdId of resolution.createdProfileIds) {
     if (createdId === profileId) continue;
@@ -340,6 +339,22 @@ export async function applyEvent(
   result.touched.set(profileId, identityChanged ? 'all' : touchedFields);
   mark('outbox');
   return result;
+}
+
+/**
+ * Profile fields whose change re-derives the lifecycle stage and search text, which read the profile's identifiers
+ * (which sources know the person, their member ids).
+ */
+const IDENTITY_DERIVED_FIELDS = ['membershipStatus', 'lifetimeValue', 'firstName', 'lastName', 'email'] as const;
+
+/**
+ * Whether applying this event to a known profile may need the profile's identifiers (see needsIdentities above):
+ * the batch loads them up front for those events only, in one statement; a miss costs a look-up of its own.
+ */
+export function mayNeedIdentities(item: EventItem): boolean {
+  const { effects } = item.normalized;
+  if (effects.unlinkMessagingContact || effects.erase || effects.activity?.type === 'PAYMENT_RECEIVED') return true;
+  return effects.writes.some((w) => IDENTITY_DERIVED_FIELDS.some((f) => (w.fields as Record<string, unknown>)[f] !== undefined));
 }
 
 /** Profile email and phone are stored as identity resolution sees them: lower-case email, E.164 phone. */

@@ -5,6 +5,7 @@ import { profileIdentities, profiles, type Tenant } from '@/server/db/schema';
 import { lockIdentifiersOfTenants } from '@/server/identity/locks';
 import { dedupeIdentifiers, identifierKey, type Identifier } from '@/server/identity/normalize';
 import { isStrongKind, planResolution, type CandidateProfile } from '@/server/identity/plan';
+import { mayNeedIdentities } from './apply-event';
 import type { BatchState } from './batch-state';
 import { ownersOf, type Prepared } from './prefetch';
 
@@ -60,6 +61,8 @@ export async function resolveInBatch(
   state: BatchState,
 ): Promise<void> {
   const known = prepared.flatMap((p) => (p.knownProfileId ? [p.knownProfileId] : []));
+  // Identifiers of known profiles only where applying the event may read them (most events never do).
+  const knownNeedingIdentities = prepared.flatMap((p) => (p.knownProfileId && mayNeedIdentities(p.item) ? [p.knownProfileId] : []));
   const tenantOf = (p: Prepared) => p.item.normalized.envelope.tenantId;
   const keyOf = (p: Prepared, i: Identifier) => `${tenantOf(p)}|${identifierKey(i)}`;
   const candidates = prepared.filter(
@@ -104,7 +107,7 @@ export async function resolveInBatch(
   const owners = candidates.flatMap((p) => [...p.owners.values()].map((o) => o.profileId));
   const loaded = state.load([...known, ...owners]);
   const planned = eligible.flat().flatMap((p) => [...p.owners.values()].map((o) => o.profileId));
-  const [, taken] = await Promise.all([locked, rechecked, loaded, state.loadIdentities([...known, ...planned])]);
+  const [, taken] = await Promise.all([locked, rechecked, loaded, state.loadIdentities([...knownNeedingIdentities, ...planned])]);
   if (taken.size) eligible = eligible.filter((events) => !events.some((p) => p.identifiers.some((i) => taken.has(keyOf(p, i)))));
 
   const now = new Date();
@@ -124,7 +127,7 @@ export async function resolveInBatch(
   // Profiles, then their identifiers: one round trip (see send).
   const [createdRows, inserted] = await Promise.all([
     insertJsonRows(tx, profiles, created.map((p) => ({ ...p, createdAt: now, updatedAt: now }))),
-    insertJsonRows(tx, profileIdentities, attached, { onConflictDoNothing: true }),
+    insertJsonRows(tx, profileIdentities, attached, { onConflictDoNothing: true, returning: ['id'] }),
   ]);
   state.adoptCreated(createdRows);
   // Cannot happen while the advisory locks hold; if it does, the batch runs again and sees the owner.

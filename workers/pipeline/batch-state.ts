@@ -158,7 +158,7 @@ export class BatchState {
     if (this.pending.length === 0) return Promise.resolve();
     const rows = this.pending;
     this.pending = [];
-    return insertJsonRows(this.tx, activities, rows, { onConflictDoNothing: true }).then((inserted) => {
+    return insertJsonRows(this.tx, activities, rows, { onConflictDoNothing: true, returning: ['id', 'source', 'sourceEventId'] }).then((inserted) => {
       for (const row of inserted) this.activityIds.set(`${row.source}|${row.sourceEventId}`, row.id);
     });
   }
