@@ -105,8 +105,9 @@ export async function applyEvent(
   const known = prepared.knownProfileId ? state.get(prepared.knownProfileId) : undefined;
   let resolution: Resolution;
   if (prepared.resolution) {
-    const { profileId, created, addedIdentifiers } = prepared.resolution;
+    const { profileId, created, addedIdentifiers, duplicatePairs } = prepared.resolution;
     resolution = { profileId, created, merges: [], duplicateCandidateIds: [], addedIdentifiers, createdProfileIds: created ? [profileId] : [] };
+    if (duplicatePairs.length) warnings.push('duplicate_candidate_recorded');
     state.addIdentities(profileId, addedIdentifiers);
     for (const i of identifiers) state.resolvedKeys.add(identifierKey(i));
   } else if (known && (known.status === 'ACTIVE' || known.status === 'INACTIVE')) {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Tx } from '@/server/db/client';
 import { insertJsonRows } from '@/server/db/json-rows';
-import { profileIdentities, profiles, type Tenant } from '@/server/db/schema';
+import { duplicateCandidates, profileIdentities, profiles, type Tenant } from '@/server/db/schema';
 import { lockIdentifiersOfTenants } from '@/server/identity/locks';
 import { dedupeIdentifiers, identifierKey, type Identifier } from '@/server/identity/normalize';
-import { isStrongKind, planResolution, type CandidateProfile } from '@/server/identity/plan';
+import { isStrongKind, orderedPair, planResolution, type CandidateProfile, type DuplicateReason, type HomeRef } from '@/server/identity/plan';
 import { mayNeedIdentities } from './apply-event';
 import type { BatchState } from './batch-state';
 import { ownersOf, type Prepared } from './prefetch';
@@ -16,6 +16,11 @@ export interface BatchResolution {
   created: boolean;
   /** The identifiers this event attached to the profile. */
   addedIdentifiers: Identifier[];
+  /**
+   * Merge protection kept a profile apart from this one (a family's shared email, a second member number): the pair
+   * is recorded as a duplicate candidate for staff, once (every later event of the pair finds it recorded).
+   */
+  duplicatePairs: { profileA: string; profileB: string; reason: DuplicateReason }[];
 }
 
 /** Groups of events that share an identifier or an owning profile (union-find over string keys). */
@@ -39,8 +44,10 @@ const isLive = (status: string) => status === 'ACTIVE' || status === 'INACTIVE';
 
 /**
  * Identity resolution for the whole batch at once, for the common cases of a backlog: a person seen for the first
- * time, and a known person showing up with a new identifier (a TeeTime player id next to a known email). Resolving
- * those one by one costs ~6 round trips each; here the batch pays a few statements in all.
+ * time, a known person showing up with a new identifier (a TeeTime player id next to a known email), and a person
+ * whose event names someone merge protection keeps apart (a family's shared email: every event of theirs records
+ * the same duplicate candidate). Resolving those one by one costs ~6 round trips each, and holds their identifier
+ * locks that much longer; here the batch pays a few statements in all.
  *
  * Events are grouped by shared identifiers and owning profiles. A group qualifies when every owner is a live
  * profile and no event of it erases or unlinks. The identifiers of every event that needs resolution are
@@ -48,7 +55,7 @@ const isLive = (status: string) => status === 'ACTIVE' || status === 'INACTIVE';
  * waits, then finds it), the unowned ones of qualifying groups checked again, and every owner is row-locked with the
  * batch's other profiles, all before any late lock (see below). Then each event is planned in batch order with
  * the same pure `planResolution` resolveProfile uses, against the group's profiles as the batch changes them. A group
- * where some plan merges, records a duplicate or needs a second profile is left entirely to resolveProfile, as is
+ * where some plan merges or needs a second profile is left entirely to resolveProfile, as is
  * everything these checks reject, so the outcome never differs from resolving event by event.
  *
  * Also locks and loads every profile the fast path needs (the batch's `knownProfileId`s). Taking all of these locks
@@ -113,6 +120,7 @@ export async function resolveInBatch(
   const now = new Date();
   const created: { id: string; tenantId: string }[] = [];
   const attached: (typeof profileIdentities.$inferInsert)[] = [];
+  const pairs = new Map<string, typeof duplicateCandidates.$inferInsert>();
   for (const events of eligible) {
     const plan = planGroup(events, state, now);
     if (!plan) continue;
@@ -122,12 +130,18 @@ export async function resolveInBatch(
       for (const i of resolution.addedIdentifiers) {
         attached.push({ tenantId: tenantOf(p), profileId: resolution.profileId, kind: i.kind, value: i.value, confidence: i.confidence, source: p.item.normalized.envelope.source });
       }
+      for (const pair of resolution.duplicatePairs) {
+        const key = `${tenantOf(p)}|${pair.profileA}|${pair.profileB}`;
+        if (!pairs.has(key)) pairs.set(key, { tenantId: tenantOf(p), eventId: p.item.normalized.envelope.id, ...pair });
+      }
     }
   }
-  // Profiles, then their identifiers: one round trip (see send).
+  // Profiles, their identifiers, then the duplicate candidates between them: one round trip (see send). A pair
+  // recorded before keeps its row (and the event that first recorded it).
   const [createdRows, inserted] = await Promise.all([
     insertJsonRows(tx, profiles, created.map((p) => ({ ...p, createdAt: now, updatedAt: now }))),
     insertJsonRows(tx, profileIdentities, attached, { onConflictDoNothing: true, returning: ['id'] }),
+    insertJsonRows(tx, duplicateCandidates, [...pairs.values()], { onConflictDoNothing: true, returning: ['id'] }),
   ]);
   state.adoptCreated(createdRows);
   // Cannot happen while the advisory locks hold; if it does, the batch runs again and sees the owner.
@@ -136,7 +150,8 @@ export async function resolveInBatch(
 
 /**
  * Replays resolveProfile's plan for each event of one group in batch order. Returns null when some event needs
- * more than creating one profile or adding identifiers to one, or when an owner is no longer live under its lock.
+ * more than creating one profile, adding identifiers to it and recording duplicate candidates (a merge, or a second
+ * profile for a strong identifier the first cannot hold), or when an owner is no longer live under its lock.
  */
 function planGroup(events: Prepared[], state: BatchState, now: Date): Map<Prepared, BatchResolution> | null {
   const owners = new Map<string, string>();
@@ -158,7 +173,10 @@ function planGroup(events: Prepared[], state: BatchState, now: Date): Map<Prepar
   for (const p of events) {
     if (p.knownProfileId) continue; // the fast path: nothing to resolve
     const plan = planResolution(dedupeIdentifiers(p.identifiers), owners, candidates);
-    if (plan.mergeLoserIds.length > 0 || plan.duplicates.length > 0 || plan.createCount > 1) return null;
+    // The one profile a plan may create here is its target: another is a home for a strong identifier the target
+    // cannot hold, and resolveProfile places those.
+    const createsOnlyTarget = plan.createCount === ('created' in plan.target ? 1 : 0);
+    if (plan.mergeLoserIds.length > 0 || !createsOnlyTarget) return null;
     let profileId: string;
     if ('created' in plan.target) {
       profileId = randomUUID();
@@ -166,13 +184,20 @@ function planGroup(events: Prepared[], state: BatchState, now: Date): Map<Prepar
     } else {
       profileId = plan.target.existing;
     }
+    // Every home of the plan is now its target or a profile that exists.
+    const idOf = (home: HomeRef) => ('existing' in home ? home.existing : profileId);
+    const duplicatePairs = plan.duplicates.flatMap(({ a, b, reason }) => {
+      if (idOf(a) === idOf(b)) return [];
+      const [profileA, profileB] = orderedPair(idOf(a), idOf(b));
+      return [{ profileA, profileB, reason }];
+    });
     const candidate = candidates.get(profileId)!;
     const added = plan.attach.map(({ identifier }) => identifier);
     for (const identifier of added) {
       owners.set(identifierKey(identifier), profileId);
       if (isStrongKind(identifier.kind)) (candidate.strong[identifier.kind] ??= []).push(identifier.value);
     }
-    result.set(p, { profileId, created: 'created' in plan.target, addedIdentifiers: added });
+    result.set(p, { profileId, created: 'created' in plan.target, addedIdentifiers: added, duplicatePairs });
   }
   return result;
 }
