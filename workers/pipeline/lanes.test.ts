@@ -31,6 +31,27 @@ describe('LaneRouter', () => {
     }
   });
 
+  it('sends a new person\'s first events from every source to one lane, before any of them resolved', () => {
+    const router = new LaneRouter(2);
+    for (const p of PEOPLE) {
+      const lanes = new Set([
+        router.laneFor(event(`scl-${p.member}`, { sclMemberId: p.member, email: p.email })),
+        router.laneFor(event(`tt-${p.player}`, { teetimePlayerId: p.player, email: p.email })),
+        router.laneFor(event(`booking-${p.player}`, { teetimePlayerId: p.player })),
+        router.laneFor(event(`open-${p.contact}`, { messagingContactId: p.contact, email: p.email })),
+      ]);
+      expect(lanes.size, p.email).toBe(1);
+    }
+  });
+
+  it('sends a family sharing an email to one lane, each member by their own number from then on', () => {
+    const router = new LaneRouter(2);
+    const family = PEOPLE.slice(0, 6).map((p) => p.member);
+    const lanes = family.map((member) => router.laneFor(event(`created-${member}`, { sclMemberId: member, email: 'family@example.org' })));
+    expect(new Set(lanes).size).toBe(1);
+    for (const member of family) expect(router.laneFor(event(`payment-${member}`, { sclMemberId: member }))).toBe(lanes[0]);
+  });
+
   it('spreads different people over the lanes', () => {
     const router = new LaneRouter(2);
     const perLane = [0, 0];

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import type { ItemOutcome, PipelineItem } from './types';
 
 /**
- * Most identifier → profile entries kept (≈ 150 bytes each, so ≈ 7.5 MB). Routing only has to keep a person's
- * events that are in flight together in one lane, so the recently seen are enough; 200,000 grew the heap by ~40 MB
- * over the 30-minute soak.
+ * Most identifier → profile and identifier → lane entries kept (≈ 150 bytes each, so ≈ 15 MB for both). Routing only
+ * has to keep a person's events that are in flight together in one lane, so the recently seen are enough; 200,000
+ * grew the heap by ~40 MB over the 30-minute soak.
  */
 const MAX_REMEMBERED = 50_000;
 
@@ -27,32 +27,47 @@ function hashOf(text: string): number {
   return createHash('md5').update(text).digest().readUInt32BE(0);
 }
 
+/** Remembers `key → value` for the most recently set MAX_REMEMBERED keys (Map order is least-recently-set first). */
+function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  map.delete(key);
+  map.set(key, value);
+  while (map.size > MAX_REMEMBERED) map.delete(map.keys().next().value!);
+}
+
 /**
  * Chooses a lane per event so one person's events share a lane: lanes run in parallel, and two lanes holding
- * the same profile would only queue on its row lock. Events name a person by different identifiers (a member
- * number here, a player id there), so the router remembers which profile each identifier resolved to and routes
- * by profile once it knows it; before that, by the event's strongest identifier.
+ * the same profile would only queue on its row lock, or on the advisory lock of an identifier both resolve (a new
+ * person's first SCL and TeeTime events both claim their email).
+ *
+ * Events name a person by different identifiers (a member number here, a player id there), so every identifier
+ * routed takes the lane of its event: the next event that shares any of them goes to the same lane, even while the
+ * first is still in flight. An event goes to the lane of its strongest identifier routed before; failing that, to
+ * its profile's lane when one of its identifiers resolved before (learn), else by its strongest identifier.
+ * A family sharing an email thus shares a lane too (its members' events would otherwise wait on each other's lock
+ * of that email); people who share nothing spread over the lanes.
  */
 export class LaneRouter {
   private readonly profileOf = new Map<string, string>();
+  private readonly laneOf = new Map<string, number>();
 
   constructor(private readonly lanes: number) {}
 
   laneFor(item: PipelineItem): number {
     if (this.lanes === 1) return 0;
     const keys = identityKeys(item);
-    const profileId = keys.map((k) => this.profileOf.get(k)).find(Boolean);
-    const key = profileId ?? keys[0] ?? (item.kind === 'dead' ? item.deadLetter.eventId : item.normalized.envelope.id);
-    return hashOf(key) % this.lanes;
+    let lane = keys.map((k) => this.laneOf.get(k)).find((l) => l !== undefined);
+    if (lane === undefined) {
+      const profileId = keys.map((k) => this.profileOf.get(k)).find(Boolean);
+      const key = profileId ?? keys[0] ?? (item.kind === 'dead' ? item.deadLetter.eventId : item.normalized.envelope.id);
+      lane = hashOf(key) % this.lanes;
+    }
+    for (const key of keys) remember(this.laneOf, key, lane);
+    return lane;
   }
 
   /** Learns where an event's identifiers resolved. */
   learn(item: PipelineItem, outcome: ItemOutcome): void {
     if (this.lanes === 1 || outcome.status !== 'SUCCESS' || !outcome.profileId) return;
-    for (const key of identityKeys(item)) {
-      this.profileOf.delete(key); // re-inserted at the end: the Map's order is a least-recently-learned order
-      this.profileOf.set(key, outcome.profileId);
-    }
-    while (this.profileOf.size > MAX_REMEMBERED) this.profileOf.delete(this.profileOf.keys().next().value!);
+    for (const key of identityKeys(item)) remember(this.profileOf, key, outcome.profileId);
   }
 }
