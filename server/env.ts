@@ -14,15 +14,19 @@ const envSchema = z.object({
   QUEUE_PREFIX: z.string().min(1).default('bull'),
   AUTH_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Jobs held at once: about three batches, so a full batch is waiting whenever a lane finishes one. */
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(300),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(600),
   /**
    * Parallel database transactions the worker batches events into. Two measured fastest on 2 cores: one lane's
    * statements run while the other's results are processed. Events are routed by profile, so lanes rarely wait
    * on each other's row locks.
    */
   WORKER_LANES: z.coerce.number().int().min(1).max(32).default(2),
-  /** Most events one transaction commits together. */
-  WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+  /**
+   * Most events one transaction commits together. A backlog fills batches to this size; a batch's fixed costs (its
+   * ~15 statements, the commit) then weigh less per event: 200 (with 600 jobs held) measured ~4 % more events/s and
+   * ~7 % less Postgres CPU per event than 100 (with 300), three alternating runs each. Live traffic makes smaller batches.
+   */
+  WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(200),
   /** Worker lock duration: a job whose worker died is picked up again after this long. */
   WORKER_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   /** Port of the worker's health endpoint (GET /health, /ready); unset = no endpoint. */
