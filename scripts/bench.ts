@@ -1,7 +1,7 @@
 /**
  * npm run bench — the pipeline against this machine's own ceiling.
  *
- *   npm run bench -- [--events 100000] [--rate 500] [--seconds 20] [--warmup 3] [--preload 10000] [--workers 1,2]
+ *   npm run bench -- [--events 100000] [--people N] [--rate 500] [--seconds 20] [--warmup 3] [--preload 10000] [--workers 1,2]
  *                    [--json] [--trace] [--only latency|backlog]
  *
  * 1. Ceiling: BullMQ consuming no-op jobs with the worker's queue settings (same process count, concurrency).
@@ -14,7 +14,9 @@ import { Queue, Worker } from 'bullmq';
 import { SingleBar, Presets } from 'cli-progress';
 import { sql } from 'drizzle-orm';
 import { normalizeJob } from '@/server/events/normalize';
-import { generateDemo, toPublishable } from '@/server/demo/generate';
+import { itemId, itemTime } from '@/server/demo/emit';
+import { generateDemo, toPublishable, type DemoItem } from '@/server/demo/generate';
+import { CastBook } from '@/server/demo/people';
 import { env } from '@/server/env';
 import { createRedis, INBOUND_QUEUE } from '@/server/queue/connection';
 import { inboundJobOptions, KEEP_COMPLETED } from '@/server/queue/job-options';
@@ -40,11 +42,13 @@ interface Args {
   trace: boolean;
   only: 'latency' | 'backlog' | null;
   workers: number[];
+  /** People the events are about (default: events / 25, the demo's ~25 events per person). */
+  people: number | undefined;
   json: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { events: 100_000, rate: 500, seconds: 20, warmup: 3, preload: 10_000, workers: [1, 2], json: false, trace: false, only: null };
+  const args: Args = { events: 100_000, rate: 500, seconds: 20, warmup: 3, preload: 10_000, workers: [1, 2], people: undefined, json: false, trace: false, only: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -57,6 +61,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--seconds') args.seconds = Number(value());
     else if (a === '--warmup') args.warmup = Number(value());
     else if (a === '--preload') args.preload = Number(value());
+    else if (a === '--people') args.people = Number(value());
     else if (a === '--trace') args.trace = true;
     else if (a === '--only') {
       const stage = value();
@@ -66,6 +71,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--json') args.json = true;
     else throw new Error(`Unknown option ${a}`);
   }
+  if (args.people !== undefined && !(args.people >= 1)) throw new Error('Bad numbers');
   if (!(args.events > 0) || !(args.rate > 0) || !(args.warmup >= 0) || !(args.preload >= 0) || args.workers.some((w) => !(w >= 1))) throw new Error('Bad numbers');
   return args;
 }
@@ -85,11 +91,31 @@ interface Workload {
   contactUpdates: number;
 }
 
-/** The demo's distribution, for as many people as it takes to reach `events`, with the bench's impurities. */
-function buildWorkload(events: number, seed: number): Workload {
-  const people = Math.max(50, Math.ceil(events / 25));
-  const demo = generateDemo({ tenantId: BENCH_TENANT, people, seed, now: Date.now() });
-  const items = demo.items.slice(0, events);
+/** People generated at once: a cast's whole history is built in memory before it is cut. */
+const PEOPLE_PER_CAST = 5_000;
+
+/**
+ * The first `events` of the history of `people` people, in time order. Bigger clubs are generated a cast at a time
+ * (one book of member numbers, emails and phones, so no two casts share a person's identifiers), and each cast
+ * gives its share of the earliest history: a backfill of many people, most of them seen for the first time.
+ */
+function demoItems(events: number, people: number, seed: number): DemoItem[] {
+  const now = Date.now();
+  if (people <= PEOPLE_PER_CAST) return generateDemo({ tenantId: BENCH_TENANT, people, seed, now }).items.slice(0, events);
+  const book = new CastBook();
+  const kept: { item: DemoItem; key: string }[] = [];
+  for (let first = 0, cast = 0; first < people; first += PEOPLE_PER_CAST, cast++) {
+    const count = Math.min(PEOPLE_PER_CAST, people - first);
+    const { items } = generateDemo({ tenantId: BENCH_TENANT, people: count, seed: seed + cast, now, book });
+    for (const item of items.slice(0, Math.ceil((events * count) / people))) kept.push({ item, key: `${itemTime(item)}|${itemId(item)}` });
+  }
+  kept.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return kept.slice(0, events).map((k) => k.item);
+}
+
+/** The demo's distribution for `people` people (default: as many as it takes, ~25 events each), with the bench's impurities. */
+function buildWorkload(events: number, seed: number, people = Math.max(50, Math.ceil(events / 25))): Workload {
+  const items = demoItems(events, people, seed);
   const jobs: Job[] = [];
   let personless = 0;
   let contactUpdates = 0;
@@ -399,8 +425,8 @@ async function main() {
   const log = (s: string) => (args.json ? process.stderr.write(`${s}\n`) : console.log(s));
   log(`Clubhouse CRM pipeline benchmark — ${args.events.toLocaleString()} events, worker concurrency ${config.WORKER_CONCURRENCY}, lanes ${config.WORKER_LANES}, batch ${config.WORKER_BATCH_SIZE}`);
   log('Generating the workload (the demo generator\'s mix)…');
-  const workload = buildWorkload(args.events, 4242);
-  log(`  ${workload.unique.toLocaleString()} events + ${workload.duplicates} duplicates + ${workload.bad} bad; ${workload.personless} club-level`);
+  const workload = buildWorkload(args.events, 4242, args.people);
+  log(`  ${workload.unique.toLocaleString()} events of ${(args.people ?? Math.max(50, Math.ceil(args.events / 25))).toLocaleString()} people + ${workload.duplicates} duplicates + ${workload.bad} bad; ${workload.personless} club-level`);
 
   if (args.only === 'latency') {
     log('Latency at a fixed offered rate…');
