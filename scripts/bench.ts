@@ -320,6 +320,7 @@ async function runBacklog(workload: Workload, workers: number, log: (s: string) 
     };
     log(`  ${workers} worker process${workers > 1 ? 'es' : ''}: ${result.eventsPerSec.toLocaleString()} events/s (${result.seconds} s)${correctness.ok ? '' : ' — WRONG: ' + correctness.problems.join('; ')}`);
     if (result.cpu) log(`    ${formatCpu(result.cpu)}`);
+    log(`    worker RSS ${result.rssStartMb} → ${result.rssEndMb} MB (peak ${result.rssPeakMb} MB), heap ${result.heapStartMb} → ${result.heapEndMb} MB; Redis ${result.redisStartMb} → ${result.redisEndMb} MB`);
     if (trace) {
       const [sizes] = await benchEnv.db.execute<{ batches: number; p50: number; avg: number }>(sql`
         select count(distinct (s->>'ms') || (s->>'step'))::int as batches,
