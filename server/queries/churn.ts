@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/server/db/client';
-import { CHURN_LEVELS, profiles, profileScores, type ChurnLevel, type ScoreFactor } from '@/server/db/schema';
+import { CHURN_LEVELS, profileRankings, profiles, profileScores, type ChurnLevel, type ScoreFactor } from '@/server/db/schema';
 import { CONSENT_FILTERS, consentCondition, memberRowColumns, pageTotal } from './members';
 import { pagingSchema } from './paging';
 
@@ -67,14 +67,16 @@ export async function listChurnRisk(
   }
 
   if (after) {
-    where.push(sql`(${profiles.churnRiskScore} < ${after.score} or (${profiles.churnRiskScore} = ${after.score} and ${profiles.id} > ${after.id}::uuid))`);
+    where.push(sql`(${profileRankings.churnRiskScore} < ${after.score} or (${profileRankings.churnRiskScore} = ${after.score} and ${profileRankings.profileId} > ${after.id}::uuid))`);
   }
   const condition = and(...where);
   const direction = f.dir === 'asc' ? asc : desc;
+  // Score and last activity are ordered by profile_rankings' indexes (the same values as the profile's): the first
+  // page walks the index and stops, instead of sorting the club.
   const order: SQL[] = {
-    churnRiskScore: [sql`${profiles.churnRiskScore} ${sql.raw(f.dir)} nulls last`],
+    churnRiskScore: [sql`${profileRankings.churnRiskScore} ${sql.raw(f.dir)} nulls last`],
     change: [sql`${change} ${sql.raw(f.dir)}`, desc(profiles.churnRiskScore)],
-    lastActivityAt: [sql`${profiles.lastActivityAt} ${sql.raw(f.dir)} nulls last`],
+    lastActivityAt: [sql`${profileRankings.lastActivityAt} ${sql.raw(f.dir)} nulls last`],
     name: [direction(memberRowColumns.name)],
   }[f.sort];
 
@@ -90,8 +92,9 @@ export async function listChurnRisk(
         order by ps.scored_at desc limit 1)`,
     })
     .from(profiles)
-    .where(condition)
-    .orderBy(...order, asc(profiles.id))
+    .innerJoin(profileRankings, eq(profileRankings.profileId, profiles.id))
+    .where(and(condition, eq(profileRankings.tenantId, tenantId)))
+    .orderBy(...order, asc(profileRankings.profileId))
     .offset(f.skip)
     .limit(f.take);
   // Capped like the members list: an exact count of the whole club is a scan of every profile, dearer than the page.

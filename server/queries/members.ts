@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, getTableColumns, inArray, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import type { Db } from '@/server/db/client';
 import {
@@ -6,6 +7,7 @@ import {
   LIFECYCLE_STAGES,
   PROFILE_STATUSES,
   profileIdentities,
+  profileRankings,
   profiles,
   segmentMemberships,
   tenants,
@@ -196,18 +198,23 @@ export async function searchMembers(db: Db, input: MemberSearch & { tenantId: st
     folded = search.folded;
   }
   const sort = f.sort ?? (f.q ? 'relevance' : 'lastActivityAt');
-  const order = orderFor(sort, f.dir, folded);
   const condition = and(...where);
 
   // A text search reads all its matches (scopedProfiles), so counting them in the same pass costs nothing. Without
-  // one, the list may stop early on an index, which a count in the pass would prevent.
+  // one, the list may stop early on an index, which a count in the pass would prevent: for the sorts by last activity
+  // and churn risk, the index of profile_rankings, walked in order and joined to each row's profile.
   const textSearch = folded !== '';
+  const ranked = !textSearch && (sort === 'lastActivityAt' || sort === 'churnRiskScore' || sort === 'relevance');
+  const order = orderFor(sort, f.dir, folded, ranked);
   const scoped = scopedProfiles(db, textSearch ? condition : undefined);
-  const found = await db
+  const query = db
     .with(scoped)
     .select({ ...memberRowColumns, matches: sql<number>`${textSearch ? sql`count(*) over ()` : sql`0`}`.mapWith(Number) })
-    .from(scoped)
-    .where(textSearch ? undefined : condition)
+    .from(scoped);
+  const found = await (ranked
+    ? query.innerJoin(profileRankings, eq(profileRankings.profileId, sql`"profiles"."id"`)).where(and(condition, eq(profileRankings.tenantId, tenantId)))
+    : query.where(textSearch ? undefined : condition)
+  )
     .orderBy(...order)
     .offset(f.skip)
     .limit(f.take);
@@ -278,10 +285,12 @@ function defaultDir(sort: (typeof MEMBER_SORTS)[number]): 'asc' | 'desc' {
   return sort === 'name' ? 'asc' : 'desc';
 }
 
-function orderFor(sort: (typeof MEMBER_SORTS)[number], dir: 'asc' | 'desc' | undefined, folded: string): SQL[] {
+/** `ranked`: the query joins profile_rankings, whose index orders last activity and churn risk (same values). */
+function orderFor(sort: (typeof MEMBER_SORTS)[number], dir: 'asc' | 'desc' | undefined, folded: string, ranked: boolean): SQL[] {
   const d = dir ?? defaultDir(sort);
-  const by = (col: SQL | typeof profiles.lastActivityAt) =>
-    d === 'asc' ? sql`${col} asc nulls last` : sql`${col} desc nulls last`;
+  const by = (col: SQL | AnyPgColumn) => (d === 'asc' ? sql`${col} asc nulls last` : sql`${col} desc nulls last`);
+  const lastActivity = ranked ? profileRankings.lastActivityAt : profiles.lastActivityAt;
+  const id = ranked ? profileRankings.profileId : profiles.id;
   switch (sort) {
     case 'relevance':
       // Judged on the name and the email's local part, the part of search_text staff type (the rest — domain, member
@@ -292,14 +301,14 @@ function orderFor(sort: (typeof MEMBER_SORTS)[number], dir: 'asc' | 'desc' | und
             sql`${profiles.lastActivityAt} desc nulls last`,
             asc(profiles.id),
           ]
-        : [desc(profiles.lastActivityAt), asc(profiles.id)];
+        : [sql`${lastActivity} desc nulls last`, asc(id)];
     case 'name':
       // search_text begins with first and last name, folded: an indexed, accent-insensitive name order.
       return [d === 'asc' ? asc(profiles.searchText) : desc(profiles.searchText), asc(profiles.id)];
     case 'lastActivityAt':
-      return [by(profiles.lastActivityAt), asc(profiles.id)];
+      return [by(lastActivity), asc(id)];
     case 'churnRiskScore':
-      return [by(sql`${profiles.churnRiskScore}`), asc(profiles.id)];
+      return [by(ranked ? profileRankings.churnRiskScore : profiles.churnRiskScore), asc(id)];
     case 'engagementScore':
       return [by(sql`${profiles.engagementScore}`), asc(profiles.id)];
   }

@@ -86,11 +86,12 @@ export const profiles = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
+  // No index on a column most events change (last activity, churn score): an update that changes no indexed column
+  // is a HOT update (a new row version on the same page, no index entry), and these rows take one per event. The
+  // lists sorted by those columns read profile_rankings.
   (t) => [
     uniqueIndex('profiles_tenant_id_id_uq').on(t.tenantId, t.id),
     index('profiles_tenant_status_idx').on(t.tenantId, t.status),
-    index('profiles_tenant_churn_idx').on(t.tenantId, t.churnRiskScore.desc().nullsLast(), t.id),
-    index('profiles_tenant_last_activity_idx').on(t.tenantId, t.lastActivityAt.desc().nullsLast(), t.id),
     index('profiles_tenant_email_idx').on(t.tenantId, t.email),
     index('profiles_tenant_phone_digits_idx').on(t.tenantId, t.phoneDigits),
     index('profiles_search_trgm_idx').using('gin', sql`${t.searchText} gin_trgm_ops`),
@@ -101,6 +102,30 @@ export const profiles = pgTable(
 
 export type Profile = typeof profiles.$inferSelect;
 export type NewProfile = typeof profiles.$inferInsert;
+
+/**
+ * The sort keys of the live profiles' lists (churn risk, last activity), kept apart from `profiles` so the indexes
+ * that order those lists do not stop every event's profile update from being a HOT update. A copy, never written by
+ * the application: triggers on profiles keep it equal to profiles' own columns (migration 0007).
+ */
+export const profileRankings = pgTable(
+  'profile_rankings',
+  {
+    profileId: uuid()
+      .primaryKey()
+      .references(() => profiles.id, { onDelete: 'cascade' }),
+    tenantId: text()
+      .notNull()
+      .references(() => tenants.id),
+    status: text().$type<ProfileStatus>().notNull(),
+    churnRiskScore: integer(),
+    lastActivityAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    index('profile_rankings_churn_idx').on(t.tenantId, t.churnRiskScore.desc().nullsLast(), t.profileId),
+    index('profile_rankings_last_activity_idx').on(t.tenantId, t.lastActivityAt.desc().nullsLast(), t.profileId),
+  ],
+);
 
 export const IDENTITY_KINDS = [
   'authUserId',
