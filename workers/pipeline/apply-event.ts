@@ -117,8 +117,10 @@ export async function applyEvent(
     // batch holds unwritten (it owned one at prefetch, or an earlier event of the batch resolved one), it gets the
     // database as the batch left it.
     const keys = identifiers.map(identifierKey);
+    // So does anything batch resolution planned and has not written yet (new people, their identifiers): resolveProfile
+    // reads identifiers and profiles from the database.
     const mayHold = keys.some((k) => state.resolvedKeys.has(k)) || [...prepared.owners.values()].some((o) => state.holdsUnwritten(o.profileId));
-    if (mayHold) await state.flush();
+    if (mayHold || state.holdsPlanned()) await state.flush();
     // Waiting here for a profile another lane holds, while holding rows of our own, is how two lanes deadlock, and
     // Postgres notices only after deadlock_timeout (1 s). Wait briefly instead; if that is not enough, the batch runs
     // again (lock_not_available is transient), by when the other lane has committed.

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Tx } from '@/server/db/client';
-import { insertJsonRows } from '@/server/db/json-rows';
-import { duplicateCandidates, profileIdentities, profiles, type Tenant } from '@/server/db/schema';
+import { duplicateCandidates, profileIdentities, type Tenant } from '@/server/db/schema';
 import { lockIdentifiersOfTenants } from '@/server/identity/locks';
 import { dedupeIdentifiers, identifierKey, type Identifier } from '@/server/identity/normalize';
+import { newProfileRow } from '@/server/profiles/new-profile';
 import { isStrongKind, orderedPair, planResolution, type CandidateProfile, type DuplicateReason, type HomeRef } from '@/server/identity/plan';
 import { mayNeedIdentities } from './apply-event';
 import type { BatchState } from './batch-state';
@@ -136,16 +136,10 @@ export async function resolveInBatch(
       }
     }
   }
-  // Profiles, their identifiers, then the duplicate candidates between them: one round trip (see send). A pair
-  // recorded before keeps its row (and the event that first recorded it).
-  const [createdRows, inserted] = await Promise.all([
-    insertJsonRows(tx, profiles, created.map((p) => ({ ...p, createdAt: now, updatedAt: now }))),
-    insertJsonRows(tx, profileIdentities, attached, { onConflictDoNothing: true, returning: ['id'] }),
-    insertJsonRows(tx, duplicateCandidates, [...pairs.values()], { onConflictDoNothing: true, returning: ['id'] }),
-  ]);
-  state.adoptCreated(createdRows);
-  // Cannot happen while the advisory locks hold; if it does, the batch runs again and sees the owner.
-  if (inserted.length !== attached.length) throw new Error('A new identifier was claimed by another transaction during resolution; retry');
+  // New people are built in memory and written whole once their events are applied, with these identifiers and
+  // pairs (BatchState.flushNew): the advisory locks keep the identifiers ours until the batch commits.
+  state.adoptNew(created.map((p) => newProfileRow(p.id, p.tenantId, now)));
+  state.addPlanned(attached, [...pairs.values()]);
 }
 
 /**

@@ -2,7 +2,18 @@ import { sql } from 'drizzle-orm';
 import type { Tx } from '@/server/db/client';
 import { insertJsonRows, recordType, tableColumns, toJson } from '@/server/db/json-rows';
 import { send } from '@/server/db/send';
-import { activities, profileIdentities, profiles, type IdentityKind, type NewActivity, type Profile } from '@/server/db/schema';
+import {
+  activities,
+  duplicateCandidates,
+  profileIdentities,
+  profiles,
+  type IdentityKind,
+  type NewActivity,
+  type Profile,
+} from '@/server/db/schema';
+
+type NewProfileIdentity = typeof profileIdentities.$inferInsert;
+type NewDuplicateCandidate = typeof duplicateCandidates.$inferInsert;
 
 export interface IdentityRow {
   kind: IdentityKind;
@@ -32,12 +43,18 @@ function sameValue(a: unknown, b: unknown): boolean {
 
 /**
  * The batch's unit of work: profile rows are locked and loaded once, every event of the batch updates them in
- * memory, and they are written back with one statement; activities are inserted together. Steps that read or write
- * profiles in the database themselves (identity resolution, merges, lifetime value) call `flush()` first and
- * `forget()` the rows they changed.
+ * memory, and they are written back with one statement; activities are inserted together. A person the batch sees
+ * for the first time is built in memory and inserted once, whole, with the identifiers and duplicate candidates the
+ * batch planned for it (`adoptNew`). Steps that read or write profiles in the database themselves (identity
+ * resolution, merges, lifetime value) call `flush()` first and `forget()` the rows they changed.
  */
 export class BatchState {
   private readonly rows = new Map<string, Profile>();
+  /** New profiles held in memory only, until flushNew inserts them whole. */
+  private readonly unsaved = new Set<string>();
+  /** Identifiers and duplicate candidates batch resolution planned, inserted by flushNew after the new profiles. */
+  private newIdentities: NewProfileIdentity[] = [];
+  private newPairs: NewDuplicateCandidate[] = [];
   private readonly dirty = new Set<string>();
   /** Dirty profiles whose content changed (updated_at moves); the rest only had derived columns refreshed. */
   private readonly bumped = new Set<string>();
@@ -65,12 +82,24 @@ export class BatchState {
     });
   }
 
-  /** Profiles this batch just inserted: held (they are ours until commit) with no identifiers yet. */
-  adoptCreated(rows: Profile[]): void {
+  /** New people's profiles (newProfileRow), held in memory with no identifiers yet; inserted whole by flushNew. */
+  adoptNew(rows: Profile[]): void {
     for (const row of rows) {
       this.rows.set(row.id, row);
       this.identities.set(row.id, []);
+      this.unsaved.add(row.id);
     }
+  }
+
+  /** Identifiers and duplicate candidates planned by batch resolution: written with the new profiles they may name. */
+  addPlanned(identities: NewProfileIdentity[], pairs: NewDuplicateCandidate[]): void {
+    this.newIdentities.push(...identities);
+    this.newPairs.push(...pairs);
+  }
+
+  /** Something batch resolution planned is not in the database yet (resolveProfile must not run before it is). */
+  holdsPlanned(): boolean {
+    return this.unsaved.size > 0 || this.newIdentities.length > 0 || this.newPairs.length > 0;
   }
 
   /** Identifiers batch resolution attached to a held profile, as its event is applied (see resolveInBatch). */
@@ -88,6 +117,11 @@ export class BatchState {
 
   /** Replaces a held row; `contentChanged: false` for derived columns (scores, counts) that do not move updated_at. */
   set(profile: Profile, contentChanged = true): void {
+    if (this.unsaved.has(profile.id)) {
+      // Not in the database yet: it goes in whole, as it is when flushed.
+      this.rows.set(profile.id, profile);
+      return;
+    }
     const before = this.rows.get(profile.id);
     const changed = this.changedColumns.get(profile.id) ?? new Set<string>();
     for (const c of WRITTEN) if (!before || !sameValue(before[c.key], profile[c.key])) changed.add(c.name);
@@ -100,7 +134,7 @@ export class BatchState {
   /** Drops cached rows another step changed in the database (they are loaded again when needed). */
   forget(ids: Iterable<string>): void {
     for (const id of ids) {
-      if (this.dirty.has(id)) throw new Error('forget() of an unflushed profile');
+      if (this.dirty.has(id) || this.unsaved.has(id)) throw new Error('forget() of an unflushed profile');
       this.rows.delete(id);
       this.identities.delete(id);
     }
@@ -117,6 +151,9 @@ export class BatchState {
     return send(query).then((rows) => {
       for (const id of missing) this.identities.set(id, []);
       for (const { profileId, ...row } of rows) this.identities.get(profileId)!.push(row);
+      // Planned for them and not inserted yet.
+      const loaded = new Set(missing);
+      for (const i of this.newIdentities) if (loaded.has(i.profileId)) this.identities.get(i.profileId)!.push({ kind: i.kind, value: i.value, unlinkedAt: null });
     });
   }
 
@@ -135,9 +172,14 @@ export class BatchState {
     this.identities.delete(id);
   }
 
-  /** Does the batch hold changes to this profile (its row or new activities) not yet written? */
+  /** Does the batch hold changes to this profile (its row, identifiers or new activities) not yet written? */
   holdsUnwritten(id: string): boolean {
-    return this.dirty.has(id) || this.pending.some((a) => a.profileId === id);
+    return (
+      this.unsaved.has(id) ||
+      this.dirty.has(id) ||
+      this.pending.some((a) => a.profileId === id) ||
+      this.newIdentities.some((i) => i.profileId === id)
+    );
   }
 
 
@@ -151,21 +193,57 @@ export class BatchState {
   }
 
   /**
-   * Inserts the activities added so far (scoring reads them). Sent at once (see send): a read started after this
-   * call sees them.
+   * Inserts the new profiles whole, then the identifiers and duplicate candidates planned (which name them). Each
+   * statement sent at once (see send), in that order; the profiles are ordinary held rows from then on, so a later
+   * change to one is written back as an update.
+   */
+  private flushNew(): Promise<unknown>[] {
+    const written: Promise<unknown>[] = [];
+    if (this.unsaved.size > 0) {
+      const rows = [...this.unsaved].map((id) => this.rows.get(id)!);
+      this.unsaved.clear();
+      written.push(insertJsonRows(this.tx, profiles, rows, { returning: ['id'] }));
+    }
+    if (this.newIdentities.length > 0) {
+      const attached = this.newIdentities;
+      this.newIdentities = [];
+      written.push(
+        insertJsonRows(this.tx, profileIdentities, attached, { onConflictDoNothing: true, returning: ['id'] }).then((inserted) => {
+          // Cannot happen while the advisory locks hold; if it does, the batch runs again and sees the owner.
+          if (inserted.length !== attached.length) throw new Error('A new identifier was claimed by another transaction during resolution; retry');
+        }),
+      );
+    }
+    if (this.newPairs.length > 0) {
+      // A pair recorded before keeps its row (and the event that first recorded it).
+      written.push(insertJsonRows(this.tx, duplicateCandidates, this.newPairs, { onConflictDoNothing: true, returning: ['id'] }));
+      this.newPairs = [];
+    }
+    return written;
+  }
+
+  /**
+   * Inserts what batch resolution planned and the activities added so far (scoring reads them). Sent at once (see
+   * send): a read started after this call sees them.
    */
   flushActivities(): Promise<void> {
-    if (this.pending.length === 0) return Promise.resolve();
-    const rows = this.pending;
-    this.pending = [];
-    return insertJsonRows(this.tx, activities, rows, { onConflictDoNothing: true, returning: ['id', 'source', 'sourceEventId'] }).then((inserted) => {
-      for (const row of inserted) this.activityIds.set(`${row.source}|${row.sourceEventId}`, row.id);
-    });
+    const written = this.flushNew();
+    if (this.pending.length > 0) {
+      const rows = this.pending;
+      this.pending = [];
+      written.push(
+        insertJsonRows(this.tx, activities, rows, { onConflictDoNothing: true, returning: ['id', 'source', 'sourceEventId'] }).then((inserted) => {
+          for (const row of inserted) this.activityIds.set(`${row.source}|${row.sourceEventId}`, row.id);
+        }),
+      );
+    }
+    return Promise.all(written).then(() => undefined);
   }
 
   /** Writes every changed profile back in one UPDATE, sent at once (see send): a read started after it sees it. */
   flushProfiles(): Promise<void> {
-    if (this.dirty.size === 0) return Promise.resolve();
+    const written = this.flushNew();
+    if (this.dirty.size === 0) return Promise.all(written).then(() => undefined);
     const records = [...this.dirty].map((id) => {
       const p = this.rows.get(id)!;
       const changed = WRITTEN.filter((c) => this.changedColumns.get(id)?.has(c.name));
@@ -179,11 +257,14 @@ export class BatchState {
     this.dirty.clear();
     this.bumped.clear();
     this.changedColumns.clear();
-    return send(
-      this.tx.execute(sql`
-        update profiles p set ${WRITE_BACK_ASSIGNMENTS}, updated_at = case when v.bump then now() else p.updated_at end
-        from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as v(${WRITE_BACK_RECORD})
-        where p.id = v.id`),
-    ).then(() => undefined);
+    written.push(
+      send(
+        this.tx.execute(sql`
+          update profiles p set ${WRITE_BACK_ASSIGNMENTS}, updated_at = case when v.bump then now() else p.updated_at end
+          from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as v(${WRITE_BACK_RECORD})
+          where p.id = v.id`),
+      ),
+    );
+    return Promise.all(written).then(() => undefined);
   }
 }
