@@ -14,6 +14,7 @@ import { describeCliError } from '@/server/admin/cli-support';
 import { createTenant } from '@/server/admin/tenants';
 import { createUser } from '@/server/admin/users';
 import { verifyPassword } from '@/server/auth/password';
+import { workerNodeArgs } from '@/workers/node-flags';
 import { createDb } from '@/server/db/client';
 import { ensureDatabase, migrateDatabase } from '@/server/db/migrate';
 import { staffUsers, type Role } from '@/server/db/schema';
@@ -242,7 +243,7 @@ async function main() {
     await ensureLogins(db);
 
     step('Starting the worker (logs: .demo/worker.log)');
-    const worker = startChild('worker', path.join(ROOT, 'node_modules/.bin/tsx'), ['workers/main.ts'], path.join(LOG_DIR, 'worker.log'));
+    const worker = startChild('worker', process.execPath, workerNodeArgs(), path.join(LOG_DIR, 'worker.log'));
     const workerDied = failOnExit(worker);
 
     // The web build runs alongside the seeding: the two share the machine but neither waits for the other.

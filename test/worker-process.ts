@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { workerNodeArgs } from '@/workers/node-flags';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -14,14 +15,14 @@ export interface WorkerProcess {
  * Node's arguments for a worker process. CRM_CPU_PROF=<dir> (benchmarks, chaos runs): each worker writes a V8 CPU
  * profile there when it exits (open it in Chrome's DevTools).
  */
-export function workerNodeArgs(): string[] {
+export function profiledWorkerNodeArgs(): string[] {
   const dir = process.env.CRM_CPU_PROF;
-  return [...(dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []), '--import', 'tsx', 'workers/main.ts'];
+  return workerNodeArgs(dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []);
 }
 
 /** Starts a real worker process (workers/main.ts) against the test's database and queue prefix. */
 export function startWorkerProcess(env: Record<string, string>, extra: Record<string, string> = {}): WorkerProcess {
-  const child = spawn(process.execPath, workerNodeArgs(), {
+  const child = spawn(process.execPath, profiledWorkerNodeArgs(), {
     cwd: ROOT,
     env: { ...process.env, WORKER_LOCK_MS: '3000', LOG_LEVEL: 'warn', ...env, ...extra },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -7,7 +7,7 @@ import { createDb, type Database } from '@/server/db/client';
 import { ensureDatabase, migrateDatabase } from '@/server/db/migrate';
 import { createTenant } from '@/server/admin/tenants';
 import { createRedis } from '@/server/queue/connection';
-import { workerNodeArgs } from '@/test/worker-process';
+import { profiledWorkerNodeArgs } from '@/test/worker-process';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 export const BENCH_TENANT = 'bench-club';
@@ -66,7 +66,7 @@ let nextPort = 19400;
 /** Starts a real worker process (workers/main.ts) on the bench database and prefix. */
 export function startWorker(env: BenchEnv, extra: Record<string, string> = {}): WorkerHandle {
   const port = nextPort++;
-  const child = spawn(process.execPath, workerNodeArgs(), {
+  const child = spawn(process.execPath, profiledWorkerNodeArgs(), {
     cwd: ROOT,
     env: {
       ...process.env,
