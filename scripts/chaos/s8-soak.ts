@@ -52,6 +52,22 @@ function flatness(label: string, samples: { at: number; value: number }[], from:
   return { ok, text: `${label} ${mb(first)} → ${mb(last)} (median of first vs last third after warm-up, ${judged.length} samples)` };
 }
 
+/** Where the events slower than the target fell: the 10-second windows holding most of them, as offsets from the start. */
+function slowWindows(slowAt: number[], started: number): string {
+  if (!slowAt.length) return `no event slower than ${P99_TARGET_MS} ms`;
+  const windows = new Map<number, number>();
+  for (const at of slowAt) {
+    const w = Math.floor((at - started) / 10_000);
+    windows.set(w, (windows.get(w) ?? 0) + 1);
+  }
+  const worst = [...windows].sort((a, b) => b[1] - a[1]).slice(0, 5);
+  const inWorst = worst.reduce((sum, [, n]) => sum + n, 0);
+  return (
+    `${slowAt.length.toLocaleString()} events over ${P99_TARGET_MS} ms in ${windows.size} of the 10 s windows; ` +
+    `the 5 worst hold ${Math.round((inWorst / slowAt.length) * 100)} %: ${worst.map(([w, n]) => `${w * 10}–${w * 10 + 10} s: ${n}`).join(', ')}`
+  );
+}
+
 /**
  * 8. A soak: the maximum rate of one worker is measured on a backlog, then half of it is offered steadily for
  * --soak-minutes. Sampled every 5 s: the worker's heap, Redis memory, the oldest active job; every event's latency
@@ -95,6 +111,8 @@ export const soak: Scenario = {
 
     const enqueuedAt = new Map<string, number>();
     const latencies: number[] = [];
+    // Commit times of the events slower than the target: is the tail a few bursts or spread over the soak?
+    const slowAt: number[] = [];
     let watermark = new Date(0);
     async function collectLatencies(ids?: string[]) {
       const rows = ids
@@ -110,6 +128,7 @@ export const soak: Scenario = {
         const sent = enqueuedAt.get(r.event_id);
         if (sent === undefined) continue;
         latencies.push(at.getTime() - sent);
+        if (at.getTime() - sent > P99_TARGET_MS) slowAt.push(at.getTime());
         enqueuedAt.delete(r.event_id);
       }
     }
@@ -189,6 +208,7 @@ export const soak: Scenario = {
     const outboundQueue = new Queue(OUTBOUND_QUEUE, { connection: admin, prefix: stack.target.prefix });
     const held = { inbound: await stack.queue.getJobCounts('completed', 'failed'), outbound: await outboundQueue.getJobCounts('wait', 'completed') };
     await outboundQueue.close();
+    const tail = slowWindows(slowAt, started);
     const heapFlat = flatness('worker heap', heap, started, ended);
     const redisFlat = flatness('Redis used_memory', redisMemory, started, ended);
     if (!heapFlat.ok) problems.push(`not flat: ${heapFlat.text}`);
@@ -202,6 +222,7 @@ export const soak: Scenario = {
       recovery: `p99 ${p99} ms`,
       notes: [
         `${ctx.options.soakMinutes} min at ${Math.round(offered).toLocaleString()} events/s offered; latency p50 ${p50} / p95 ${p95} / p99 ${p99} ms over ${sorted.length.toLocaleString()} events (target p99 ≤ ${P99_TARGET_MS} ms)`,
+        tail,
         `steps p50 / p99: ${steps.map((x) => `${x.step} ${Math.round(x.p50)} / ${Math.round(x.p99)} ms`).join(', ')}`,
         `${heapFlat.text}; ${redisFlat.text}`,
         `longest active job ${seconds(longestActiveMs)} (lock ${seconds(LOCK_MS)}); ${watch.stalled.length} stalled; longest event-loop delay ${Math.round(longestLoopDelayMs)} ms`,
