@@ -113,8 +113,11 @@ function demoItems(events: number, people: number, seed: number): DemoItem[] {
   return kept.slice(0, events).map((k) => k.item);
 }
 
-/** The demo's distribution for `people` people (default: as many as it takes, ~25 events each), with the bench's impurities. */
-function buildWorkload(events: number, seed: number, people = Math.max(50, Math.ceil(events / 25))): Workload {
+/** Without --people: as many people as the events take at the demo's ~25 events each. */
+const defaultPeople = (events: number) => Math.max(50, Math.ceil(events / 25));
+
+/** The demo's distribution for `people` people, with the bench's impurities. */
+function buildWorkload(events: number, seed: number, people = defaultPeople(events)): Workload {
   const items = demoItems(events, people, seed);
   const jobs: Job[] = [];
   let personless = 0;
@@ -427,7 +430,7 @@ async function main() {
   log(`Clubhouse CRM pipeline benchmark — ${args.events.toLocaleString()} events, worker concurrency ${config.WORKER_CONCURRENCY}, lanes ${config.WORKER_LANES}, batch ${config.WORKER_BATCH_SIZE}`);
   log('Generating the workload (the demo generator\'s mix)…');
   const workload = buildWorkload(args.events, 4242, args.people);
-  log(`  ${workload.unique.toLocaleString()} events of ${(args.people ?? Math.max(50, Math.ceil(args.events / 25))).toLocaleString()} people + ${workload.duplicates} duplicates + ${workload.bad} bad; ${workload.personless} club-level`);
+  log(`  ${workload.unique.toLocaleString()} events of ${(args.people ?? defaultPeople(args.events)).toLocaleString()} people + ${workload.duplicates} duplicates + ${workload.bad} bad; ${workload.personless} club-level`);
 
   if (args.only === 'latency') {
     log('Latency at a fixed offered rate…');
