@@ -11,28 +11,9 @@ import {
   type LifecycleFacts,
   type ProfileFieldState,
 } from './fields';
+import { EMPTY_FIELD_STATE } from './new-profile';
 
-const EMPTY: ProfileFieldState = {
-  firstName: null,
-  lastName: null,
-  email: null,
-  phoneNumber: null,
-  dateOfBirth: null,
-  membershipStatus: null,
-  membershipTier: null,
-  memberSince: null,
-  membershipExpiry: null,
-  handicap: null,
-  handicapUpdatedAt: null,
-  homeClubId: null,
-  homeClubName: null,
-  emailOptIn: false,
-  smsOptIn: false,
-  pushOptIn: false,
-  whatsappOptIn: false,
-  emailUndeliverable: false,
-  phoneUndeliverable: false,
-};
+const EMPTY: ProfileFieldState = EMPTY_FIELD_STATE;
 
 const t = (iso: string) => new Date(iso);
 type Fields = FieldWriteSet['fields'];

@@ -1,4 +1,28 @@
 import type { Profile } from '@/server/db/schema';
+import type { ProfileFieldState } from './fields';
+
+/** Every field an event can write, as a new profile starts: unknown, and opted out of every channel. */
+export const EMPTY_FIELD_STATE: Readonly<ProfileFieldState> = {
+  firstName: null,
+  lastName: null,
+  email: null,
+  phoneNumber: null,
+  dateOfBirth: null,
+  membershipStatus: null,
+  membershipTier: null,
+  memberSince: null,
+  membershipExpiry: null,
+  handicap: null,
+  handicapUpdatedAt: null,
+  homeClubId: null,
+  homeClubName: null,
+  emailOptIn: false,
+  smsOptIn: false,
+  pushOptIn: false,
+  whatsappOptIn: false,
+  emailUndeliverable: false,
+  phoneUndeliverable: false,
+};
 
 /**
  * A profile as the database would create it from its defaults (drizzle/0000, profiles): the pipeline builds a new
@@ -10,29 +34,11 @@ export function newProfileRow(id: string, tenantId: string, at: Date): Profile {
   return {
     id,
     tenantId,
+    ...EMPTY_FIELD_STATE,
     displayName: null,
-    firstName: null,
-    lastName: null,
-    email: null,
-    phoneNumber: null,
-    dateOfBirth: null,
     status: 'ACTIVE',
     lifecycleStage: 'LEAD',
     tags: [],
-    membershipStatus: null,
-    membershipTier: null,
-    memberSince: null,
-    membershipExpiry: null,
-    handicap: null,
-    handicapUpdatedAt: null,
-    homeClubId: null,
-    homeClubName: null,
-    emailOptIn: false,
-    smsOptIn: false,
-    pushOptIn: false,
-    whatsappOptIn: false,
-    emailUndeliverable: false,
-    phoneUndeliverable: false,
     lifetimeValue: 0,
     lastActivityAt: null,
     lastActivityType: null,
