@@ -14,7 +14,6 @@ import { describeCliError } from '@/server/admin/cli-support';
 import { createTenant } from '@/server/admin/tenants';
 import { createUser } from '@/server/admin/users';
 import { verifyPassword } from '@/server/auth/password';
-import { workerNodeArgs } from '@/workers/node-flags';
 import { createDb } from '@/server/db/client';
 import { ensureDatabase, migrateDatabase } from '@/server/db/migrate';
 import { staffUsers, type Role } from '@/server/db/schema';
@@ -23,6 +22,7 @@ import { DEFAULT_PEOPLE, DEMO_TENANT_ID, generateDemo, summarizeCast, summarizeI
 import { seedDemoEvents, type SeedProgress } from '@/server/demo/seed';
 import { env } from '@/server/env';
 import { createPublisher } from '@/server/events/publisher';
+import { workerNodeArgs } from '@/workers/node-flags';
 import { checkServices, formatProblems } from './preflight';
 import { webBuildIsFresh } from './web-build';
 
