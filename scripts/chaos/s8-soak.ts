@@ -129,8 +129,9 @@ export const soak: Scenario = {
         if (at > watermark) watermark = at;
         const sent = enqueuedAt.get(r.event_id);
         if (sent === undefined) continue;
-        latencies.push(at.getTime() - sent);
-        if (at.getTime() - sent > P99_TARGET_MS) slowAt.push(at.getTime());
+        const latency = at.getTime() - sent;
+        latencies.push(latency);
+        if (latency > P99_TARGET_MS) slowAt.push(at.getTime());
         enqueuedAt.delete(r.event_id);
       }
     }
