@@ -298,7 +298,8 @@ describe('row-level security', () => {
           select * from profile_search as profiles
           where tenant_id = ${P} and status not in ('MERGED', 'DELETED') and search_text like '%c4ca42%' offset 0)
         select id, count(*) over () from profiles
-        order by word_similarity('c4ca42', split_part(search_text, '@', 1)) desc, last_activity_at desc nulls last, id
+        order by (search_text like 'c4ca42%' or search_text like '% c4ca42%')::int + (' ' || search_text || ' ' like '% c4ca42 %')::int desc,
+          last_activity_at desc nulls last, id
         limit 25`);
       expect(plan).toContain('profiles_search_trgm_idx');
       expect(plan).not.toContain('profiles_pkey');

@@ -285,6 +285,24 @@ function defaultDir(sort: (typeof MEMBER_SORTS)[number]): 'asc' | 'desc' {
   return sort === 'name' ? 'asc' : 'desc';
 }
 
+/**
+ * How well a text match fits what staff typed: per typed word, a point when a word of the text starts with it ("sha"
+ * in "Sharon", not in "Natasha") and another when a whole word is it ("nel" for "Nel" before "Nelson"); the most
+ * recently active first among equals. Plain LIKEs: a fragment like "sha" matches ten thousand people of a large club,
+ * and ranking them by trigram word_similarity cost 80 ms where these cost 3.
+ */
+function relevance(folded: string): SQL {
+  const points = folded
+    .split(' ')
+    .filter(Boolean)
+    .map((word) => {
+      const w = escapeLike(word);
+      const text = profiles.searchText;
+      return sql`(${text} like ${`${w}%`} or ${text} like ${`% ${w}%`})::int + (' ' || ${text} || ' ' like ${`% ${w} %`})::int`;
+    });
+  return sql.join(points, sql` + `);
+}
+
 /** `ranked`: the query joins profile_rankings, whose index orders last activity and churn risk (same values). */
 function orderFor(sort: (typeof MEMBER_SORTS)[number], dir: 'asc' | 'desc' | undefined, folded: string, ranked: boolean): SQL[] {
   const d = dir ?? defaultDir(sort);
@@ -293,14 +311,8 @@ function orderFor(sort: (typeof MEMBER_SORTS)[number], dir: 'asc' | 'desc' | und
   const id = ranked ? profileRankings.profileId : profiles.id;
   switch (sort) {
     case 'relevance':
-      // Judged on the name and the email's local part, the part of search_text staff type (the rest — domain, member
-      // ids — only has to match): half the text, and a third of the cost of ranking a broad search like "sha".
       return folded
-        ? [
-            sql`word_similarity(${folded}, split_part(${profiles.searchText}, '@', 1)) desc`,
-            sql`${profiles.lastActivityAt} desc nulls last`,
-            asc(profiles.id),
-          ]
+        ? [sql`${relevance(folded)} desc`, sql`${profiles.lastActivityAt} desc nulls last`, asc(profiles.id)]
         : [sql`${lastActivity} desc nulls last`, asc(id)];
     case 'name':
       // search_text begins with first and last name, folded: an indexed, accent-insensitive name order.

@@ -186,6 +186,27 @@ describe('searchMembers', () => {
     expect((await search('nobody-here')).total).toBe(0);
   });
 
+  it('ranks by relevance: a word that starts with what was typed, then a whole word, before a fragment inside a word', async () => {
+    const T3 = 'club-three';
+    await ctx.db.insert(tenants).values({ id: T3, name: 'Club Three' });
+    const at = (days: number) => new Date(now.getTime() - days * day);
+    // Natasha is the most recently active, so only relevance can put the others before her.
+    const people = [
+      { firstName: 'Natasha', lastName: 'Dube', searchText: 'natasha dube', lastActivityAt: at(1) },
+      { firstName: 'Shaun', lastName: 'Nelson', searchText: 'shaun nelson', lastActivityAt: at(3) },
+      { firstName: 'Sharon', lastName: 'Nel', searchText: 'sharon nel', lastActivityAt: at(5) },
+      { firstName: 'Lerato', lastName: 'Shabalala', searchText: 'lerato shabalala', lastActivityAt: at(2) },
+    ];
+    await ctx.db.insert(profiles).values(people.map((p) => ({ ...p, tenantId: T3 })));
+    const names = async (q: string) =>
+      (await withTenant(ctx.appDb, T3, (tx) => searchMembers(tx, { tenantId: T3, q }))).rows.map((r) => r.firstName);
+    // Word starts first (most recently active among them), the fragment inside "Natasha" last.
+    expect(await names('sha')).toEqual(['Lerato', 'Shaun', 'Sharon', 'Natasha']);
+    // "Nel" the whole surname before "Nelson"; every word counts.
+    expect(await names('nel')).toEqual(['Sharon', 'Shaun']);
+    expect(await names('sha nel')).toEqual(['Sharon', 'Shaun']);
+  });
+
   it('totals every page alike: a full page is counted, a short one ends the list, past the end is counted', async () => {
     const totals = async (skip: number, take: number) => {
       const page = await members({ skip, take });
