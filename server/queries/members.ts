@@ -170,12 +170,9 @@ async function searchCondition(db: Db, tenantId: string, q: string): Promise<{ w
 /**
  * Where the members list reads profiles: profile_search (drizzle/0004, 0005), every column of the club's profiles
  * with the tenant scope applied as a plain condition. Row-level security on the table itself would keep a search's
- * LIKE (not leakproof) away from the trigram index; through the view it is an index condition, and each candidate
- * row is read once. A CTE named "profiles", so every `profiles` column refers to it.
- *
- * Given the `matching` condition of a text search, the CTE holds just the matches, planned on their own (OFFSET 0
- * keeps the outer ORDER BY and LIMIT out): the trigram index finds them whatever the sort. Otherwise the planner may
- * walk a sort index instead and read the whole club when a fragment matches few people or none ("bake" by name).
+ * LIKE (not leakproof) away from the trigram index; through the view it is an index condition. A CTE named
+ * "profiles", so every `profiles` column refers to it. Given the `matching` condition of a text search, it holds just
+ * the matches, planned on their own as in textSearchPage (for counting them past the search's last page).
  */
 function scopedProfiles(db: Db, matching?: SQL) {
   return db
@@ -183,6 +180,22 @@ function scopedProfiles(db: Db, matching?: SQL) {
     .as(matching ? sql`select * from profile_search as "profiles" where ${matching} offset 0` : sql`select * from profile_search`);
 }
 type ScopedProfiles = ReturnType<typeof scopedProfiles>;
+
+/** The sort keys orderFor may use: the columns a text search's candidates carry until their page is chosen. */
+const SORT_INPUTS = sql.raw('id, search_text, last_activity_at, churn_risk_score, engagement_score');
+
+/**
+ * A text search's page, as a join source "page" (id, matches): its matches found through the trigram index and
+ * planned on their own (OFFSET 0 keeps the outer ORDER BY and LIMIT out, or the planner may walk a sort index and read
+ * the whole club when a fragment matches few people), counted and ordered as narrow rows, and only the page's rows
+ * read whole afterwards. A broad fragment ("sha") matches thousands of people: carrying every column of each through
+ * the count and the sort cost a third of the search.
+ */
+function textSearchPage(matching: SQL | undefined, order: SQL[], page: { skip: number; take: number }): SQL {
+  return sql`(select "profiles"."id", count(*) over () as matches
+    from (select ${SORT_INPUTS} from profile_search as "profiles" where ${matching} offset 0) as "profiles"
+    order by ${sql.join(order, sql`, `)} offset ${page.skip} limit ${page.take}) as "page"`;
+}
 
 export type MemberRow = Awaited<ReturnType<typeof searchMembers>>['rows'][number];
 
@@ -200,29 +213,36 @@ export async function searchMembers(db: Db, input: MemberSearch & { tenantId: st
   const sort = f.sort ?? (f.q ? 'relevance' : 'lastActivityAt');
   const condition = and(...where);
 
-  // A text search reads all its matches (scopedProfiles), so counting them in the same pass costs nothing. Without
+  // A text search reads all its matches (textSearchPage), so counting them in the same pass costs nothing. Without
   // one, the list may stop early on an index, which a count in the pass would prevent: for the sorts by last activity
   // and churn risk, the index of profile_rankings, walked in order and joined to each row's profile.
   const textSearch = folded !== '';
   const ranked = !textSearch && (sort === 'lastActivityAt' || sort === 'churnRiskScore' || sort === 'relevance');
   const order = orderFor(sort, f.dir, folded, ranked);
-  const scoped = scopedProfiles(db, textSearch ? condition : undefined);
+  const scoped = scopedProfiles(db);
   const query = db
     .with(scoped)
-    .select({ ...memberRowColumns, matches: sql<number>`${textSearch ? sql`count(*) over ()` : sql`0`}`.mapWith(Number) })
+    .select({ ...memberRowColumns, matches: sql<number>`${textSearch ? sql`"page"."matches"` : sql`0`}`.mapWith(Number) })
     .from(scoped);
-  const found = await (ranked
-    ? query.innerJoin(profileRankings, eq(profileRankings.profileId, sql`"profiles"."id"`)).where(and(condition, eq(profileRankings.tenantId, tenantId)))
-    : query.where(textSearch ? undefined : condition)
-  )
-    .orderBy(...order)
-    .offset(f.skip)
-    .limit(f.take);
+  const found = textSearch
+    ? await query.innerJoin(textSearchPage(condition, order, f), sql`"page"."id" = "profiles"."id"`).orderBy(...order)
+    : await (ranked
+        ? query.innerJoin(profileRankings, eq(profileRankings.profileId, sql`"profiles"."id"`)).where(and(condition, eq(profileRankings.tenantId, tenantId)))
+        : query.where(condition)
+      )
+        .orderBy(...order)
+        .offset(f.skip)
+        .limit(f.take);
   const rows = found.map(({ matches: _matches, ...row }) => row);
   const count =
     textSearch && found[0]
       ? { total: found[0].matches, exact: true }
-      : await pageTotal(db, { rows, skip: f.skip, take: f.take }, textSearch ? undefined : condition, scoped);
+      : await pageTotal(
+          db,
+          { rows, skip: f.skip, take: f.take },
+          textSearch ? undefined : condition,
+          textSearch ? scopedProfiles(db, condition) : scoped,
+        );
   return {
     rows,
     total: count.total,
