@@ -262,6 +262,16 @@ interface BacklogResult {
   rows: Record<string, number>;
 }
 
+/** The size of the batch each event committed in (the prefetch step names it), for events processed since `since`. */
+async function batchSizes(db: BenchEnv['db'], since: Date): Promise<string> {
+  const [sizes] = await db.execute<{ p50: number; avg: number }>(sql`
+    select percentile_disc(0.5) within group (order by substring(s->>'step' from '(\\d+)')::int) as p50,
+      round(avg(substring(s->>'step' from '(\\d+)')::int), 1)::float8 as avg
+    from sync_log, jsonb_array_elements(steps) s
+    where s->>'step' like 'prefetch (batch of %' and processed_at >= ${since.toISOString()}::timestamptz`);
+  return `batch size seen by an event: p50 ${sizes.p50}, mean ${sizes.avg}`;
+}
+
 async function runBacklog(workload: Workload, workers: number, log: (s: string) => void, progress: boolean, trace = false): Promise<BacklogResult> {
   const benchEnv = await freshBenchEnv(`backlog${workers}`);
   try {
@@ -325,12 +335,7 @@ async function runBacklog(workload: Workload, workers: number, log: (s: string) 
     if (result.cpu) log(`    ${formatCpu(result.cpu)}`);
     log(`    worker RSS ${result.rssStartMb} → ${result.rssEndMb} MB (peak ${result.rssPeakMb} MB), heap ${result.heapStartMb} → ${result.heapEndMb} MB; Redis ${result.redisStartMb} → ${result.redisEndMb} MB`);
     if (trace) {
-      const [sizes] = await benchEnv.db.execute<{ batches: number; p50: number; avg: number }>(sql`
-        select count(distinct (s->>'ms') || (s->>'step'))::int as batches,
-          percentile_disc(0.5) within group (order by substring(s->>'step' from '(\\d+)')::int) as p50,
-          round(avg(substring(s->>'step' from '(\\d+)')::int), 1)::float8 as avg
-        from sync_log, jsonb_array_elements(steps) s where s->>'step' like 'prefetch (batch of %'`);
-      log(`    batch size seen by an event: p50 ${sizes.p50}, mean ${sizes.avg}`);
+      log(`    ${await batchSizes(benchEnv.db, new Date(0))}`);
       for (const st of await stepPercentiles(benchEnv.db, new Date(0))) log(`    step ${st.step}: p50 ${st.p50} ms, p99 ${st.p99} ms`);
     }
     return result;
@@ -368,6 +373,7 @@ async function runLatency(workload: Workload, args: Pick<Args, 'rate' | 'seconds
     const tickMs = 2;
     const started = performance.now();
     const t0 = Date.now();
+    const cpuStart = cpuSnapshot();
     let sent = 0;
     while (sent < jobs.length) {
       const due = Math.min(jobs.length, Math.floor(((performance.now() - started) / 1000) * rate) + 1);
@@ -381,6 +387,7 @@ async function runLatency(workload: Workload, args: Pick<Args, 'rate' | 'seconds
       await new Promise((r) => setTimeout(r, tickMs));
     }
     await waitUntil(async () => (await settledCount(benchEnv)) >= preload + jobs.length, 300_000);
+    const cpuEnd = cpuSnapshot();
     const rows = await benchEnv.db.execute<{ event_id: string; processed_at: string }>(sql`select event_id, processed_at from sync_log where status = 'SUCCESS'`);
     const measured: number[] = [];
     const warm: number[] = [];
@@ -399,6 +406,9 @@ async function runLatency(workload: Workload, args: Pick<Args, 'rate' | 'seconds
         list.sort((a, b) => a - b);
         log(`    second ${second}${second < warmup ? ' (warm-up)' : ''}: ${list.length} events, p50 ${percentile(list, 50)} ms, p99 ${percentile(list, 99)} ms`);
       }
+      // Live traffic's cost per event (other = this process offering the rate, mostly).
+      if (cpuStart && cpuEnd) log(`    ${formatCpu(cpuShares(cpuStart, cpuEnd, [handle.child.pid!], jobs.length))}`);
+      log(`    ${await batchSizes(benchEnv.db, new Date(t0))}`);
       const steps = await stepPercentiles(benchEnv.db, new Date(t0));
       for (const s of steps) log(`    step ${s.step}: p50 ${s.p50} ms, p99 ${s.p99} ms`);
     }
