@@ -176,14 +176,22 @@ export function scoringFactsQuery({ tenantId, profileIds, now, held }: LoadFacts
       group by profile_id
     ),
     later_payments as materialized (
-      -- Payments recorded after now are not part of the lifetime value as of now.
-      select profile_id,
-        sum(case when jsonb_typeof(properties->'amount') = 'number' then (properties->>'amount')::numeric else 0 end)
+      -- Payments recorded after now are not part of the lifetime value as of now. Found as acts are, by a range scan
+      -- of each profile's timeline after now (nearly always empty); the type is checked outside the LATERAL, so the
+      -- planner cannot take the partial index of payments instead, whose only key here is the tenant: a scan of every
+      -- payment of the club, for every batch.
+      select a.profile_id,
+        sum(case when jsonb_typeof(a.properties->'amount') = 'number' then (a.properties->>'amount')::numeric else 0 end)
           as amount
-      from activities
-      where tenant_id = ${tenantId} and profile_id = any(${ids}::uuid[])
-        and occurred_at > ${nowIso}::timestamptz and type = 'PAYMENT_RECEIVED'
-      group by profile_id
+      from unnest(${ids}::uuid[]) as wanted(profile_id)
+      cross join lateral (
+        select x.profile_id, x.type, x.properties
+        from activities x
+        where x.tenant_id = ${tenantId} and x.profile_id = wanted.profile_id and x.occurred_at > ${nowIso}::timestamptz
+        offset 0
+      ) a
+      where a.type = 'PAYMENT_RECEIVED'
+      group by a.profile_id
     )
     select p.id as profile_id,
       greatest(0, p.lifetime_value - coalesce(lp.amount, 0))::text as lifetime_value,
