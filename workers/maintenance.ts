@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQLWrapper } from 'drizzle-orm';
 import type { Database } from '@/server/db/client';
 import { errorMessage } from '@/server/errors';
 import type { Logger } from '@/server/logger';
@@ -19,17 +19,26 @@ export interface TableActivity {
 
 /**
  * What a table needs: a vacuum once the dead row versions pass 1,000 + 10 % of the live rows (autovacuum's own rule,
- * with a floor), an analyze once the changes since the last one pass 1,000 + 50 %. The pipeline rewrites every
- * profile a batch touches, so without vacuums `profiles` holds ten dead versions per live row within minutes and
- * every lock, read and write-back of a profile slows down with it. Analyzing is for plans, and the pipeline's hot
- * look-ups are index probes whatever the plan; autovacuum's 10 % analyzed a backlog's growing sync log and
- * activities every 5 s, up to 0.7 s of a core each time (a 30,000-row sample with its jsonb columns).
+ * with a floor), an analyze once the changes since the last one pass 1,000 + 50 %; both when both are due. The
+ * pipeline rewrites every profile a batch touches, so without vacuums `profiles` holds ten dead versions per live row
+ * within minutes and every lock, read and write-back of a profile slows down with it. Analyzing is for plans, and the
+ * pipeline's hot look-ups are index probes whatever the plan; autovacuum's 10 % analyzed a backlog's growing sync log
+ * and activities every 5 s, up to 0.7 s of a core each time (a 30,000-row sample with its jsonb columns). A vacuum
+ * does not analyze on its own account: live traffic has `profiles` past its dead-row mark every few seconds, and an
+ * analyze each time sampled the whole table and made every connection plan its statements on profiles again.
  */
-export function maintenanceFor(t: TableActivity): 'vacuum' | 'analyze' | null {
-  if (t.dead > 1000 + 0.1 * t.live) return 'vacuum';
-  if (t.modifiedSinceAnalyze > 1000 + 0.5 * t.live) return 'analyze';
-  return null;
+export function maintenanceFor(t: TableActivity): 'vacuum' | 'vacuum analyze' | 'analyze' | null {
+  const vacuum = t.dead > 1000 + 0.1 * t.live;
+  const analyze = t.modifiedSinceAnalyze > 1000 + 0.5 * t.live;
+  if (vacuum) return analyze ? 'vacuum analyze' : 'vacuum';
+  return analyze ? 'analyze' : null;
 }
+
+const STATEMENTS = {
+  vacuum: (table: SQLWrapper) => sql`vacuum (skip_locked) ${table}`,
+  'vacuum analyze': (table: SQLWrapper) => sql`vacuum (analyze, skip_locked) ${table}`,
+  analyze: (table: SQLWrapper) => sql`analyze (skip_locked) ${table}`,
+};
 
 /**
  * Stands in for autovacuum when the server runs without it (`autovacuum = off`, as on this project's CI machines):
@@ -54,7 +63,7 @@ export function startMaintenance(options: { ownerDb: Database; logger: Logger; e
       if (!needed) continue;
       const started = performance.now();
       const name = sql.identifier(t.table);
-      await ownerDb.execute(needed === 'vacuum' ? sql`vacuum (analyze, skip_locked) ${name}` : sql`analyze (skip_locked) ${name}`);
+      await ownerDb.execute(STATEMENTS[needed](name));
       logger.info({ table: t.table, action: needed, dead: t.dead, live: t.live, ms: Math.round(performance.now() - started) }, 'table maintenance');
     }
   }
