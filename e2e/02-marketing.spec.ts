@@ -1,12 +1,11 @@
 import { expect, test } from '@playwright/test';
-import { shot, signIn, signOut } from './helpers';
+import { openFromNav, shot, signIn, signOut } from './helpers';
 
 test('marketing ranks churn risk, exports CSV, sees no retry control and no settings', async ({ page }) => {
   await signIn(page, 'marketing');
   await expect(page.getByRole('link', { name: 'Settings' })).toHaveCount(0);
 
-  // The members page it lands on has a "Churn risk" sort link too, once its table renders.
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Churn risk' }).click();
+  await openFromNav(page, 'Churn risk');
   await expect(page.getByRole('heading', { level: 1, name: 'Churn risk' })).toBeVisible();
   await expect(page.locator('tbody tr').first()).toBeVisible();
   await shot(page, 'churn-risk-marketing');

@@ -1,10 +1,10 @@
 import { expect, test } from '@playwright/test';
-import { shot, signIn, signOut } from './helpers';
+import { openFromNav, shot, signIn, signOut } from './helpers';
 import { RETRY_EVENT_ID } from './seed-events';
 
 test('admin retries a dead-lettered event from the UI and sees it processed', async ({ page }) => {
   await signIn(page, 'admin');
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Queue health' }).click();
+  await openFromNav(page, 'Queue health');
   await expect(page.getByRole('heading', { level: 1, name: 'Queue health' })).toBeVisible();
 
   const row = page.locator(`tr[data-event-id="${RETRY_EVENT_ID}"]`);
@@ -38,7 +38,7 @@ test('admin retries a dead-lettered event from the UI and sees it processed', as
 
 test('admin creates an API key that is shown once, then revokes it', async ({ page }) => {
   await signIn(page, 'admin');
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+  await openFromNav(page, 'Settings');
   await expect(page.getByRole('heading', { name: 'Users and roles' })).toBeVisible();
   await page.getByLabel('Key name').fill('Website bookings');
   await page.getByRole('button', { name: 'Create key' }).click();

@@ -6,13 +6,21 @@ import { E2E, type E2ERole } from './env';
 
 const SHOTS = path.resolve(import.meta.dirname, 'screenshots');
 
+/** The app's main navigation: pages also hold links of the same name (the members table's "Churn risk" sort). */
+export const mainNav = (page: Page) => page.getByRole('navigation', { name: 'Main' });
+
+/** Opens a page through the main navigation. */
+export async function openFromNav(page: Page, name: string): Promise<void> {
+  await mainNav(page).getByRole('link', { name }).click();
+}
+
 /** Signs in through the real form and waits for the app shell. */
 export async function signIn(page: Page, role: E2ERole, callbackUrl?: string): Promise<void> {
   await page.goto(callbackUrl ? `/sign-in?callbackUrl=${encodeURIComponent(callbackUrl)}` : '/sign-in');
   await page.getByLabel('Email').fill(E2E.users[role]);
   await page.getByLabel('Password').fill(E2E.password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
+  await expect(mainNav(page)).toBeVisible();
 }
 
 export async function signOut(page: Page): Promise<void> {

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { E2E } from './env';
-import { shot, signIn, switchClub, withDatabase } from './helpers';
+import { openFromNav, shot, signIn, switchClub, withDatabase } from './helpers';
 import { ensureSegmentPeople, EXPECTED_MEMBERS } from './segments-seed';
 import { ZANELE } from './seed-events';
 
@@ -50,7 +50,7 @@ test('a marketer builds a segment rule by rule, saves it, and exports exactly th
   expect(expected[2]).toBeGreaterThanOrEqual(EXPECTED_MEMBERS.length);
 
   await signIn(page, 'marketing');
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Segments' }).click();
+  await openFromNav(page, 'Segments');
   await expect(page.getByRole('heading', { level: 1, name: 'Segments' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'High-Value Members' })).toBeVisible();
   await shot(page, 'segments-list');
