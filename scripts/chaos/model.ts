@@ -20,7 +20,11 @@ export interface TenantState {
   distinctActivities: number;
   /** Activities other than CONTACT_UPDATED, whose existence depends on order (an update that changes nothing). */
   eventActivities: number;
-  /** Sum of profiles' lifetime value: a payment applied twice shows here even when no row is duplicated. */
+  /**
+   * Sum of the lifetime value of profiles not merged away: a payment applied twice shows here even when no row is
+   * duplicated. A merged-away profile keeps its value and the survivor adds it to its own, so summing those too
+   * counted each merge's payments twice, and merges depend on arrival order (a crash run merged more than the model).
+   */
   lifetimeValue: number;
   identities: number;
   deadByReason: Record<string, number>;
@@ -79,7 +83,7 @@ export async function snapshot(db: Database): Promise<StoreState> {
       (select count(*)::int from activities a where a.tenant_id = t.id) as activities,
       (select count(*)::int from (select distinct source, source_event_id from activities a where a.tenant_id = t.id) d) as distinct_activities,
       (select count(*)::int from activities a where a.tenant_id = t.id and a.type <> 'CONTACT_UPDATED') as event_activities,
-      (select coalesce(sum(lifetime_value), 0)::bigint from profiles p where p.tenant_id = t.id) as ltv,
+      (select coalesce(sum(lifetime_value), 0)::bigint from profiles p where p.tenant_id = t.id and p.status <> 'MERGED') as ltv,
       (select count(*)::int from profile_identities i where i.tenant_id = t.id and i.unlinked_at is null) as identities,
       (select count(*)::int from outbox o where o.tenant_id = t.id) as outbox,
       (select count(*)::int from duplicate_candidates c where c.tenant_id = t.id and c.status = 'OPEN') as candidates
