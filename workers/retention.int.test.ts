@@ -29,4 +29,14 @@ describe('retention of sent outbox rows', () => {
     expect(left.map((r) => r.id)).toEqual(['not-sent', 'sent-just-now']);
     expect(await prunePublished(ctx.appDb)).toBe(0);
   });
+
+  it('keeps deleting, a bounded round at a time, until none is left: one round a minute fell behind busy clubs', async () => {
+    const longAgo = new Date(Date.now() - KEEP_PUBLISHED_MS - 60_000);
+    await ctx.db.insert(outbox).values(
+      Array.from({ length: 7 }, (_, i) => ({ id: `old-${i}`, tenantId: 'test-club', type: 'crm.profile.updated', envelope: { i }, publishedAt: longAgo })),
+    );
+    expect(await prunePublished(ctx.appDb, KEEP_PUBLISHED_MS, 3)).toBe(7);
+    const left = await ctx.db.execute<{ id: string }>(sql`select id from outbox order by id`);
+    expect(left.map((r) => r.id)).toEqual(['not-sent', 'sent-just-now']);
+  });
 });
