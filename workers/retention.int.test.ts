@@ -39,4 +39,15 @@ describe('retention of sent outbox rows', () => {
     const left = await ctx.db.execute<{ id: string }>(sql`select id from outbox order by id`);
     expect(left.map((r) => r.id)).toEqual(['not-sent', 'sent-just-now']);
   });
+
+  it('stops between rounds once shutdown aborts it', async () => {
+    const longAgo = new Date(Date.now() - KEEP_PUBLISHED_MS - 60_000);
+    await ctx.db.insert(outbox).values(
+      Array.from({ length: 4 }, (_, i) => ({ id: `late-${i}`, tenantId: 'test-club', type: 'crm.profile.updated', envelope: { i }, publishedAt: longAgo })),
+    );
+    const stopped = new AbortController();
+    stopped.abort();
+    expect(await prunePublished(ctx.appDb, KEEP_PUBLISHED_MS, 3, stopped.signal)).toBe(0);
+    expect(await prunePublished(ctx.appDb, KEEP_PUBLISHED_MS, 3)).toBe(4);
+  });
 });

@@ -18,11 +18,17 @@ export const KEEP_PUBLISHED_MS = OUTBOUND_KEEP_COMPLETED.age * 1000;
  * Deletes the outbox rows sent more than `olderThanMs` ago, `limit` at a time (each round a short transaction of its
  * own), until a round finds fewer; returns how many. The oldest rows come first in the table, so each scan stops
  * early. Without this the outbox grows by every outbound event for good (about 200 MB in a 20-minute soak); with one
- * round a minute it fell behind any rate above `limit` outbound events a minute (the soak writes ~17,000).
+ * round a minute it fell behind any rate above `limit` outbound events a minute (the soak writes ~17,000). Stops
+ * between rounds once `signal` aborts (shutdown must not wait for a long catch-up; every round already committed).
  */
-export async function prunePublished(db: Database, olderThanMs = KEEP_PUBLISHED_MS, limit = CLEAN_LIMIT): Promise<number> {
+export async function prunePublished(
+  db: Database,
+  olderThanMs = KEEP_PUBLISHED_MS,
+  limit = CLEAN_LIMIT,
+  signal?: AbortSignal,
+): Promise<number> {
   let total = 0;
-  for (;;) {
+  while (!signal?.aborted) {
     const rows = await withSystemScope(db, (tx) =>
       tx.execute<{ id: string }>(sql`
         delete from outbox where id in (
@@ -30,8 +36,9 @@ export async function prunePublished(db: Database, olderThanMs = KEEP_PUBLISHED_
         returning id`),
     );
     total += rows.length;
-    if (rows.length < limit) return total;
+    if (rows.length < limit) break;
   }
+  return total;
 }
 
 /**
@@ -46,6 +53,7 @@ export function startRetention(options: { connection: Redis; db: Database; prefi
     { queue: new Queue(OUTBOUND_QUEUE, { connection: options.connection, prefix: options.prefix }), ageMs: OUTBOUND_KEEP_COMPLETED.age * 1000 },
   ];
   let pruning: Promise<unknown> | null = null;
+  const stopping = new AbortController();
   const timer = setInterval(() => {
     for (const { queue, ageMs } of queues) {
       queue.clean(ageMs, CLEAN_LIMIT, 'completed').catch((error: unknown) => {
@@ -54,7 +62,7 @@ export function startRetention(options: { connection: Redis; db: Database; prefi
     }
     // A prune still running (a large backlog of sent rows) is not started again beside itself.
     if (!pruning) {
-      pruning = prunePublished(options.db)
+      pruning = prunePublished(options.db, KEEP_PUBLISHED_MS, CLEAN_LIMIT, stopping.signal)
         .catch((error: unknown) => {
           options.logger.warn({ err: { message: errorMessage(error) } }, 'sent outbox rows cleanup failed; next minute');
         })
@@ -65,6 +73,7 @@ export function startRetention(options: { connection: Redis; db: Database; prefi
   return {
     async close() {
       clearInterval(timer);
+      stopping.abort();
       await Promise.all([pruning, ...queues.map(({ queue }) => queue.close())]);
     },
   };
