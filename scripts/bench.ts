@@ -398,7 +398,9 @@ async function runLatency(workload: Workload, args: Pick<Args, 'rate' | 'seconds
       const latency = new Date(r.processed_at).getTime() - t;
       (t - t0 < warmup * 1000 ? warm : measured).push(latency);
       const second = Math.floor((t - t0) / 1000);
-      perSecond.set(second, [...(perSecond.get(second) ?? []), latency]);
+      const list = perSecond.get(second);
+      if (list) list.push(latency);
+      else perSecond.set(second, [latency]);
     }
     for (const list of [measured, warm]) list.sort((a, b) => a - b);
     if (args.trace) {

@@ -1,6 +1,7 @@
 import { Queue, Worker } from 'bullmq';
 import { sql } from 'drizzle-orm';
 import { OUTBOUND_QUEUE } from '@/server/queue/connection';
+import { LatencyHistogram } from '../bench/latency-histogram';
 import { percentile } from '../bench/setup';
 import { stepPercentiles } from '../bench/steps';
 import { watchStalled } from './queue-events';
@@ -112,7 +113,7 @@ export const soak: Scenario = {
     }
 
     const enqueuedAt = new Map<string, number>();
-    const latencies: number[] = [];
+    const latencies = new LatencyHistogram();
     // Commit times of the events slower than the target: is the tail a few bursts or spread over the soak?
     const slowAt: number[] = [];
     let watermark = new Date(0);
@@ -130,7 +131,7 @@ export const soak: Scenario = {
         const sent = enqueuedAt.get(r.event_id);
         if (sent === undefined) continue;
         const latency = at.getTime() - sent;
-        latencies.push(latency);
+        latencies.add(latency);
         if (latency > P99_TARGET_MS) slowAt.push(at.getTime());
         enqueuedAt.delete(r.event_id);
       }
@@ -178,8 +179,7 @@ export const soak: Scenario = {
       }
       if (Date.now() >= nextMinute) {
         nextMinute += 60_000;
-        const sorted = [...latencies].sort((a, b) => a - b);
-        ctx.log(`${Math.round((Date.now() - started) / 60_000)} min: ${published.toLocaleString()} published, p99 ${percentile(sorted, 99)} ms, heap ${mb(heap.at(-1)?.value ?? 0)}, longest event-loop delay so far ${Math.round(longestLoopDelayMs)} ms, Redis ${mb(redisMemory.at(-1)?.value ?? 0)}`);
+        ctx.log(`${Math.round((Date.now() - started) / 60_000)} min: ${published.toLocaleString()} published, p99 ${latencies.percentile(99)} ms, heap ${mb(heap.at(-1)?.value ?? 0)}, longest event-loop delay so far ${Math.round(longestLoopDelayMs)} ms, Redis ${mb(redisMemory.at(-1)?.value ?? 0)}`);
       }
       await sleep(OFFER_TICK_MS, ctx.signal);
     }
@@ -202,8 +202,7 @@ export const soak: Scenario = {
     if (enqueuedAt.size) problems.push(`${enqueuedAt.size} events without a processed_at`);
     // Where the time went: each pipeline step's p50 / p99 over the soak's events (the sync log records them).
     const steps = (await stepPercentiles(stack.db, new Date(started))).slice(0, 4);
-    const sorted = latencies.sort((a, b) => a - b);
-    const [p50, p95, p99] = [50, 95, 99].map((p) => percentile(sorted, p));
+    const [p50, p95, p99] = [50, 95, 99].map((p) => latencies.percentile(p));
     if (!(p99 <= P99_TARGET_MS)) problems.push(`p99 latency ${p99} ms > ${P99_TARGET_MS} ms`);
     if (longestActiveMs >= LOCK_MS) problems.push(`a job was active ${seconds(longestActiveMs)} (lock ${seconds(LOCK_MS)})`);
     if (watch.stalled.length) problems.push(`${watch.stalled.length} stalled jobs`);
@@ -224,7 +223,7 @@ export const soak: Scenario = {
       deadLettered: String(r.dead),
       recovery: `p99 ${p99} ms`,
       notes: [
-        `${ctx.options.soakMinutes} min at ${Math.round(offered).toLocaleString()} events/s offered; latency p50 ${p50} / p95 ${p95} / p99 ${p99} ms over ${sorted.length.toLocaleString()} events (target p99 ≤ ${P99_TARGET_MS} ms)`,
+        `${ctx.options.soakMinutes} min at ${Math.round(offered).toLocaleString()} events/s offered; latency p50 ${p50} / p95 ${p95} / p99 ${p99} ms over ${latencies.count.toLocaleString()} events (target p99 ≤ ${P99_TARGET_MS} ms)`,
         tail,
         `steps p50 / p99: ${steps.map((x) => `${x.step} ${Math.round(x.p50)} / ${Math.round(x.p99)} ms`).join(', ')}`,
         `${heapFlat.text}; ${redisFlat.text}`,
