@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 export const SYNC_STATUSES = ['PENDING', 'PROCESSING', 'SUCCESS', 'FAILED', 'DEAD_LETTERED', 'SKIPPED'] as const;
 export type SyncStatus = (typeof SYNC_STATUSES)[number];
@@ -23,11 +23,14 @@ export interface StepTiming {
 /**
  * The idempotency record of one inbound event (§5), and its trace. Unique per (source, event id); the tenant may
  * be unknown (null) for events dead-lettered before a tenant could be read.
+ *
+ * Keyed by (event id, source), with no surrogate id: every event writes one row, and each index is one more random
+ * B-tree page per event once the table outgrows memory. Event id first, so the trace's lookup by id alone (the
+ * source unknown) uses the same index as the pipeline's claim by (source, event id).
  */
 export const syncLog = pgTable(
   'sync_log',
   {
-    id: uuid().primaryKey().defaultRandom(),
     tenantId: text(),
     source: text().notNull(),
     eventId: text().notNull(),
@@ -49,9 +52,8 @@ export const syncLog = pgTable(
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex('sync_log_source_event_uq').on(t.source, t.eventId),
+    primaryKey({ name: 'sync_log_pkey', columns: [t.eventId, t.source] }),
     index('sync_log_tenant_processed_idx').on(t.tenantId, t.processedAt),
-    index('sync_log_event_id_idx').on(t.eventId),
   ],
 );
 
