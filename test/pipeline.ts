@@ -7,6 +7,7 @@ import { logger } from '@/server/logger';
 import { createRedis, INBOUND_QUEUE, OUTBOUND_QUEUE } from '@/server/queue/connection';
 import { startConsumer } from '@/workers/consumer';
 import { startOutboxRelay } from '@/workers/outbox-relay';
+import { journalOutbox } from './outbox-journal';
 import { createTestContext, type TestContext } from './harness';
 import { waitFor } from './worker-process';
 
@@ -46,10 +47,17 @@ export function startInProcessWorker(ctx: TestContext, opts: { concurrency?: num
  * `test-club` tenant, the queues and an in-process worker. Read the fields inside tests (beforeAll sets them).
  */
 export function usePipeline(label: string, opts?: Parameters<typeof startInProcessWorker>[1]) {
-  const pipeline = {} as { ctx: TestContext; q: ReturnType<typeof queues>; worker: ReturnType<typeof startInProcessWorker> };
+  const pipeline = {} as {
+    ctx: TestContext;
+    q: ReturnType<typeof queues>;
+    worker: ReturnType<typeof startInProcessWorker>;
+    journal: Awaited<ReturnType<typeof journalOutbox>>;
+  };
   beforeAll(async () => {
     pipeline.ctx = await createTestContext(label);
     await createTenantRow(pipeline.ctx.db);
+    // The relay runs and deletes what it sends: outbound events are read back from the journal.
+    pipeline.journal = await journalOutbox(pipeline.ctx.db);
     pipeline.q = queues(pipeline.ctx);
     pipeline.worker = startInProcessWorker(pipeline.ctx, opts);
   });

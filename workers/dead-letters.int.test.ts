@@ -80,7 +80,7 @@ describe('dead letters', () => {
   it('left no profile, activity or outbound event behind', async () => {
     expect(await count(t.ctx.db, sql`select count(*) as n from profiles`)).toBe(0);
     expect(await count(t.ctx.db, sql`select count(*) as n from activities`)).toBe(0);
-    expect(await count(t.ctx.db, sql`select count(*) as n from outbox`)).toBe(0);
+    expect(await count(t.ctx.db, sql`select count(*) as n from outbox_journal`)).toBe(0);
   });
 
   it('processes a dead letter once its cause is fixed and it is retried', async () => {

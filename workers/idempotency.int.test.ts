@@ -29,7 +29,7 @@ describe('redelivery', () => {
 
     await waitFor(async () => (await t.q.inbound.getJobCounts('wait', 'active', 'delayed', 'prioritized')).wait === 0 &&
       (await t.q.inbound.getActiveCount()) === 0 && (await t.q.inbound.getPrioritizedCount()) === 0, 15_000, 'queue drained');
-    await waitFor(async () => (await count(t.ctx.db, sql`select count(*) as n from outbox where published_at is null`)) === 0, 10_000, 'outbox relayed');
+    await waitFor(async () => (await count(t.ctx.db, sql`select count(*) as n from outbox`)) === 0, 10_000, 'outbox relayed');
 
     expect(await count(t.ctx.db, sql`select count(*) as n from sync_log where event_id = ${event.id}`)).toBe(1);
     expect(await count(t.ctx.db, sql`select count(*) as n from sync_log where event_id = ${event.id} and status = 'SUCCESS'`)).toBe(1);
@@ -37,14 +37,12 @@ describe('redelivery', () => {
     expect(await count(t.ctx.db, sql`select count(*) as n from profiles`)).toBe(1);
     expect(await count(t.ctx.db, sql`select count(*) as n from dead_letters`)).toBe(0);
 
-    const created = await count(t.ctx.db, sql`select count(*) as n from outbox where type = 'crm.profile.created'`);
-    expect(created).toBe(1);
+    expect(await t.journal.ids('crm.profile.created')).toHaveLength(1);
     // Outbox ids are derived from the cause, so a redelivery could only add a row of a new type.
-    expect(await count(t.ctx.db, sql`select count(*) as n from outbox`)).toBe(
-      await count(t.ctx.db, sql`select count(distinct type) as n from outbox`),
-    );
+    const outboxIds = await t.journal.ids();
+    expect(outboxIds.length).toBeGreaterThan(0);
+    expect(await count(t.ctx.db, sql`select count(distinct type) as n from outbox_journal`)).toBe(outboxIds.length);
     // Every outbound id reached crm-outbound exactly once.
-    const outboxIds = (await t.ctx.db.execute<{ id: string }>(sql`select id from outbox`)).map((r) => r.id);
     const jobs = await t.q.outbound.getJobs(['waiting', 'prioritized', 'completed', 'delayed']);
     const jobIds = jobs.map((j) => j.id);
     expect(new Set(jobIds).size).toBe(jobIds.length);

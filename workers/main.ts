@@ -51,7 +51,7 @@ async function main() {
   const segmentWorker = startSegmentRecomputeWorker({ connection: segmentConnection, prefix, db });
   const sweepConnection = createRedis({ forWorker: true });
   const sweeps = await startSweepScheduler({ connection: sweepConnection, prefix, db, logger, afterBatch: afterSweepBatch });
-  const retention = startRetention({ connection: probe, db, prefix, logger });
+  const retention = startRetention({ connection: probe, prefix, logger });
   // VACUUM and ANALYZE need the tables' owner: one connection of its own, used only when autovacuum is off.
   const ownerDb = createDb({ max: 1, owner: true });
   const maintenance = startMaintenance({ ownerDb, logger });

@@ -16,15 +16,17 @@ export interface RelayOptions {
   idleMs?: number;
   /**
    * Fault injection for `npm run chaos` only (env CRM_FAULT_RELAY_EXIT_AFTER_PUBLISH): after the n-th published batch
-   * the process SIGKILLs itself before marking the rows sent, the exact window the at-least-once contract covers.
+   * the process SIGKILLs itself before deleting the rows it sent, the exact window the at-least-once contract covers.
    */
   killAfterPublishedBatches?: number;
 }
 
 /**
- * Publishes outbox rows to crm-outbound (job name = type, job id = outbound event id), then marks them sent. Rows
- * are claimed with SKIP LOCKED so several relays can run. A relay killed after publishing and before marking
- * publishes again on restart: same job id, so BullMQ (or the consumer, on the stable id) drops the repeat.
+ * Publishes outbox rows to crm-outbound (job name = type, job id = outbound event id), then deletes them in the
+ * same transaction. Rows are claimed with SKIP LOCKED so several relays can run. A relay killed after publishing and
+ * before its commit publishes again on restart: same job id, so BullMQ (or the consumer, on the stable id) drops
+ * the repeat. Sent rows are not kept: the outbox holds only what is still to send, so it stays a small table
+ * however much a club sends (kept an hour, the sent rows of a busy club were its largest and most-read table).
  */
 export function startOutboxRelay(options: RelayOptions) {
   const connection = createRedis({ url: options.redisUrl });
@@ -39,7 +41,7 @@ export function startOutboxRelay(options: RelayOptions) {
     // One relay serves every club's outbox: system scope.
     return withSystemScope(options.db, async (tx) => {
       const rows = await tx.execute<{ id: string; type: string; envelope: unknown }>(sql`
-        select id, type, envelope from outbox where published_at is null
+        select id, type, envelope from outbox
         order by created_at limit ${batchSize} for update skip locked`);
       if (rows.length === 0) return 0;
       await queue.addBulk(
@@ -47,7 +49,7 @@ export function startOutboxRelay(options: RelayOptions) {
       );
       if (++batches === options.killAfterPublishedBatches) process.kill(process.pid, 'SIGKILL');
       const ids = rows.map((r) => r.id);
-      await tx.execute(sql`update outbox set published_at = now() where id = any(${sql.param(ids)}::text[])`);
+      await tx.execute(sql`delete from outbox where id = any(${sql.param(ids)}::text[])`);
       return rows.length;
     });
   }

@@ -1,6 +1,7 @@
 import { Worker } from 'bullmq';
 import { sql } from 'drizzle-orm';
 import { OUTBOUND_QUEUE } from '@/server/queue/connection';
+import { journalOutbox } from '@/test/outbox-journal';
 import { drain, startStack, verdict } from './stack';
 import type { Scenario } from './types';
 import { seconds, waitUntil } from './wait';
@@ -10,10 +11,11 @@ const FEED_RATE = 500;
 const CRASHES = 3;
 
 /**
- * 6. The outbox relay dies between publishing a batch to crm-outbound and marking it sent: the worker runs with
- * CRM_FAULT_RELAY_EXIT_AFTER_PUBLISH=2, so its relay SIGKILLs the process right after its 2nd published batch. It is
- * restarted that way three times, then normally. A downstream consumer on crm-outbound must receive every outbox
- * id at least once, each delivery carrying its stable id (job id = envelope id) so it can drop repeats.
+ * 6. The outbox relay dies between publishing a batch to crm-outbound and deleting the rows it sent ("mark-sent"):
+ * the worker runs with CRM_FAULT_RELAY_EXIT_AFTER_PUBLISH=2, so its relay SIGKILLs the process right after its 2nd
+ * published batch. It is restarted that way three times, then normally. A downstream consumer on crm-outbound must
+ * receive every outbox id at least once, each delivery carrying its stable id (job id = envelope id) so it can drop
+ * repeats.
  */
 export const relayCrash: Scenario = {
   id: 6,
@@ -23,6 +25,8 @@ export const relayCrash: Scenario = {
   async run(ctx) {
     const { workload } = ctx;
     const stack = await startStack(ctx, 's6');
+    // The relay deletes what it sends; the journal keeps every outbox id ever written, to compare with deliveries.
+    const journal = await journalOutbox(stack.db);
     const deliveries = new Map<string, number>();
     const mislabelled: string[] = [];
     const connection = stack.redis.client({ blocking: true });
@@ -50,18 +54,18 @@ export const relayCrash: Scenario = {
       if (code !== null) throw new Error(`the relay did not kill its worker (exit ${String(code)}): ${worker.output().slice(-300)}`);
       lastCrash = Date.now();
       const [o] = await stack.db.execute<{ unsent: number; sent: number }>(sql`
-        select count(*) filter (where published_at is null)::int as unsent, count(*) filter (where published_at is not null)::int as sent from outbox`);
+        select (select count(*)::int from outbox) as unsent, (select count(*)::int from outbox_journal) - (select count(*)::int from outbox) as sent`);
       republished += o.unsent;
-      ctx.log(`crash ${i}: relay killed after publishing; outbox ${o.sent.toLocaleString()} marked sent, ${o.unsent.toLocaleString()} not (${deliveries.size.toLocaleString()} ids delivered)`);
+      ctx.log(`crash ${i}: relay killed after publishing; outbox ${o.sent.toLocaleString()} sent, ${o.unsent.toLocaleString()} not (${deliveries.size.toLocaleString()} ids delivered)`);
     }
     await stack.spawnWorker();
     await feeder.done;
     await drain(ctx, stack, workload.unique + workload.bad, 240_000);
-    const sentMs = await waitUntil('every outbox row marked sent', async () => {
-      const [r] = await stack.db.execute<{ n: number }>(sql`select count(*)::int as n from outbox where published_at is null`);
+    const sentMs = await waitUntil('every outbox row sent', async () => {
+      const [r] = await stack.db.execute<{ n: number }>(sql`select count(*)::int as n from outbox`);
       return r.n === 0;
     }, { timeoutMs: 60_000, signal: ctx.signal });
-    const outboxIds = (await stack.db.execute<{ id: string }>(sql`select id from outbox`)).map((r) => r.id);
+    const outboxIds = await journal.ids();
     await waitUntil('every outbox id delivered', async () => outboxIds.every((id) => deliveries.has(id)), { timeoutMs: 60_000, signal: ctx.signal }).catch(() => {});
 
     const problems: string[] = [];
@@ -76,7 +80,7 @@ export const relayCrash: Scenario = {
     return verdict(ctx, stack, {
       recovery: `${seconds(recoveryMs)} last crash → all sent`,
       notes: [
-        `${CRASHES} relay crashes between publish and mark-sent; ${outboxIds.length.toLocaleString()} outbox ids, each delivered ≥ 1 time carrying its id; ${republished} rows were published again after a crash (BullMQ kept one job per id: ${repeats} repeat deliveries reached the consumer); outbox all marked sent ${seconds(sentMs)} after the inbound queue drained`,
+        `${CRASHES} relay crashes between publish and mark-sent; ${outboxIds.length.toLocaleString()} outbox ids, each delivered ≥ 1 time carrying its id; ${republished} rows were published again after a crash (BullMQ kept one job per id: ${repeats} repeat deliveries reached the consumer); outbox all sent ${seconds(sentMs)} after the inbound queue drained`,
       ],
       problems,
     });

@@ -44,7 +44,7 @@ export async function getQueueHealth(
     db
       .select({ count: sql<number>`count(*)::int` })
       .from(outbox)
-      .where(and(eq(outbox.tenantId, tenantId), isNull(outbox.publishedAt)))
+      .where(eq(outbox.tenantId, tenantId))
       .then(([r]) => r?.count ?? 0),
   ]);
   return {

@@ -14,8 +14,9 @@ export const KEEP_COMPLETED = { age: 600, count: 1000 };
 export const KEEP_FAILED = { age: 7 * 24 * 3600, count: 10000 };
 /**
  * Outbound jobs (job id = outbound event id) stay a while after their consumers took them, so a relay that died
- * between publishing and marking sent republishes into BullMQ's own dedupe (that happens within seconds); bounded,
- * so Redis does not grow with a day of outbound traffic. Consumers still dedupe on the id (at-least-once).
+ * between publishing and deleting the rows it sent republishes into BullMQ's own dedupe (that happens within
+ * seconds); bounded, so Redis does not grow with a day of outbound traffic. Consumers still dedupe on the id
+ * (at-least-once).
  */
 export const OUTBOUND_KEEP_COMPLETED = { age: 3600, count: 10000 };
 

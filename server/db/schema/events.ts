@@ -89,7 +89,10 @@ export const deadLetters = pgTable(
 
 export type DeadLetter = typeof deadLetters.$inferSelect;
 
-/** Transactional outbox: written with the change that caused it, published to crm-outbound by the relay. */
+/**
+ * Transactional outbox: written with the change that caused it, published to crm-outbound by the relay, which
+ * deletes each row as it sends it. Every row here is still to be sent.
+ */
 export const outbox = pgTable(
   'outbox',
   {
@@ -99,9 +102,8 @@ export const outbox = pgTable(
     type: text().notNull(),
     envelope: jsonb().notNull(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    publishedAt: timestamp({ withTimezone: true }),
   },
-  (t) => [index('outbox_unpublished_idx').on(t.createdAt).where(sql`${t.publishedAt} is null`)],
+  (t) => [index('outbox_created_idx').on(t.createdAt)],
 );
 
 /** Resumable progress of the nightly scoring sweep, one row per tenant run. */
