@@ -3,6 +3,7 @@ import postgres from 'postgres';
 import { createDb, type Database } from '@/server/db/client';
 import { ensureDatabase, migrateDatabase } from '@/server/db/migrate';
 import { tenants } from '@/server/db/schema';
+import { ensureSystemSegments } from '@/server/segments/system';
 import type { Cleanup } from './cleanup';
 
 const BASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/crm';
@@ -35,6 +36,8 @@ export async function freshDatabase(cleanup: Cleanup, label: string, tenantIds: 
   // The nightly scoring sweep is scheduled 12 hours away, so it cannot run during a scenario and change its counts.
   const sweepHour = (new Date().getUTCHours() + 12) % 24;
   await db.insert(tenants).values(tenantIds.map((id) => ({ id, name: `Chaos ${id}`, country: 'ZA', timeZone: 'UTC', sweepHour })));
+  // Every club has its system segments (createTenant makes them), so every event pays for their evaluation here too.
+  for (const id of tenantIds) await ensureSystemSegments(db, id);
   return { url: url.toString(), db };
 }
 

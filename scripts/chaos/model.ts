@@ -28,7 +28,6 @@ export interface TenantState {
   lifetimeValue: number;
   identities: number;
   deadByReason: Record<string, number>;
-  outbox: number;
 }
 
 export interface StoreState {
@@ -42,7 +41,7 @@ const NO_TENANT = '(none)';
 function emptyTenant(): TenantState {
   return {
     people: 0, profilesByStatus: {}, openDuplicateCandidates: 0, activities: 0, distinctActivities: 0, eventActivities: 0,
-    lifetimeValue: 0, identities: 0, deadByReason: {}, outbox: 0,
+    lifetimeValue: 0, identities: 0, deadByReason: {},
   };
 }
 
@@ -78,20 +77,19 @@ export async function snapshot(db: Database): Promise<StoreState> {
   for (const r of await db.execute<{ tenant_id: string | null; reason: string; n: number }>(sql`select tenant_id, reason, count(*)::int as n from dead_letters group by 1, 2`)) {
     of(r.tenant_id).deadByReason[r.reason] = r.n;
   }
-  const totals = await db.execute<{ tenant_id: string; activities: number; distinct_activities: number; event_activities: number; ltv: number; identities: number; outbox: number; candidates: number }>(sql`
+  const totals = await db.execute<{ tenant_id: string; activities: number; distinct_activities: number; event_activities: number; ltv: number; identities: number; candidates: number }>(sql`
     select t.id as tenant_id,
       (select count(*)::int from activities a where a.tenant_id = t.id) as activities,
       (select count(*)::int from (select distinct source, source_event_id from activities a where a.tenant_id = t.id) d) as distinct_activities,
       (select count(*)::int from activities a where a.tenant_id = t.id and a.type <> 'CONTACT_UPDATED') as event_activities,
       (select coalesce(sum(lifetime_value), 0)::bigint from profiles p where p.tenant_id = t.id and p.status <> 'MERGED') as ltv,
       (select count(*)::int from profile_identities i where i.tenant_id = t.id and i.unlinked_at is null) as identities,
-      (select count(*)::int from outbox o where o.tenant_id = t.id) as outbox,
       (select count(*)::int from duplicate_candidates c where c.tenant_id = t.id and c.status = 'OPEN') as candidates
     from tenants t`);
   for (const r of totals) {
     Object.assign(of(r.tenant_id), {
       activities: r.activities, distinctActivities: r.distinct_activities, eventActivities: r.event_activities,
-      lifetimeValue: Number(r.ltv), identities: r.identities, outbox: r.outbox, openDuplicateCandidates: r.candidates,
+      lifetimeValue: Number(r.ltv), identities: r.identities, openDuplicateCandidates: r.candidates,
     });
     const live = await db.execute<{ id: string }>(sql`select id from profiles where tenant_id = ${r.tenant_id} and status in ('ACTIVE', 'INACTIVE')`);
     const pairs = await db.execute<{ a: string; b: string }>(sql`
@@ -157,8 +155,8 @@ export function compare(model: StoreState, actual: StoreState): Comparison {
     for (const [what, got, want] of exact) if (got !== want) problems.push(`${tenantId}: ${what} ${got} (model ${want})`);
     if (tenantId !== NO_TENANT) {
       orderDependent.push(
-        `${tenantId}: ${total(a.profilesByStatus)} profiles, ${a.openDuplicateCandidates} open duplicate candidates, ${a.activities} activities, ${a.outbox} outbox rows ` +
-          `(model ${total(m.profilesByStatus)}, ${m.openDuplicateCandidates}, ${m.activities}, ${m.outbox}) → ${a.people} people (model ${m.people})`,
+        `${tenantId}: ${total(a.profilesByStatus)} profiles, ${a.openDuplicateCandidates} open duplicate candidates, ${a.activities} activities ` +
+          `(model ${total(m.profilesByStatus)}, ${m.openDuplicateCandidates}, ${m.activities}) → ${a.people} people (model ${m.people})`,
       );
     }
   }
