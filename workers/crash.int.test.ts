@@ -52,6 +52,8 @@ describe('worker killed mid-run', () => {
     const q = queues(ctx);
     const outboxIds = new Set(await journal.ids());
     expect(outboxIds.size).toBeGreaterThan(0);
+    // A batch cut off by the kill rolled back its outbox rows with everything else: no id was written twice.
+    expect(await journal.writes()).toBe(outboxIds.size);
     const jobs = await q.outbound.getJobs(['waiting', 'prioritized', 'completed', 'delayed', 'active']);
     await q.close();
     const jobIds = jobs.map((j) => j.id!);

@@ -42,6 +42,8 @@ describe('redelivery', () => {
     const outboxIds = await t.journal.ids();
     expect(outboxIds.length).toBeGreaterThan(0);
     expect(await count(t.ctx.db, sql`select count(distinct type) as n from outbox_journal`)).toBe(outboxIds.length);
+    // No id was written to the outbox twice (a redelivery re-running the event would write its ids again once sent).
+    expect(await t.journal.writes()).toBe(outboxIds.length);
     // Every outbound id reached crm-outbound exactly once.
     const jobs = await t.q.outbound.getJobs(['waiting', 'prioritized', 'completed', 'delayed']);
     const jobIds = jobs.map((j) => j.id);

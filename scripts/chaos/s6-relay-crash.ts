@@ -54,7 +54,7 @@ export const relayCrash: Scenario = {
       if (code !== null) throw new Error(`the relay did not kill its worker (exit ${String(code)}): ${worker.output().slice(-300)}`);
       lastCrash = Date.now();
       const [o] = await stack.db.execute<{ unsent: number; sent: number }>(sql`
-        select (select count(*)::int from outbox) as unsent, (select count(*)::int from outbox_journal) - (select count(*)::int from outbox) as sent`);
+        select (select count(*)::int from outbox) as unsent, (select count(distinct id)::int from outbox_journal) - (select count(*)::int from outbox) as sent`);
       republished += o.unsent;
       ctx.log(`crash ${i}: relay killed after publishing; outbox ${o.sent.toLocaleString()} sent, ${o.unsent.toLocaleString()} not (${deliveries.size.toLocaleString()} ids delivered)`);
     }
