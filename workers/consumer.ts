@@ -178,10 +178,18 @@ export function startConsumer(options: ConsumerOptions) {
     name: `crm-worker-${process.pid}`,
   });
   worker.on('error', (err) => logger.error({ err: { message: errorMessage(err) } }, 'worker error'));
+  // A stalled job was active with no live lock (its worker died or held its event loop past the lock): it runs again.
+  let stalledJobs = 0;
+  worker.on('stalled', (jobId) => {
+    stalledJobs++;
+    logger.warn({ jobId }, 'job stalled; it will run again');
+  });
 
   return {
     worker,
     batcher,
+    /** Jobs this process's stalled check found since it started (GET /metrics). */
+    stalledJobs: () => stalledJobs,
     async close() {
       await worker.close();
       await batcher.idle();

@@ -41,6 +41,8 @@ describe('worker killed mid-run', () => {
     const second = startWorkerProcess(ctx.childEnv);
     workers.push(second);
     await waitForSettled(ctx.db, 5000, 120_000);
+    // The jobs the killed worker held were found stalled by the new one's check, and counted (its GET /metrics).
+    expect(second.output()).toContain('job stalled; it will run again');
 
     expect(await count(ctx.db, sql`select count(*) as n from activities`)).toBe(5000);
     expect(await count(ctx.db, sql`select count(*) as n from (select source_event_id from activities group by 1 having count(*) > 1) d`)).toBe(0);

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHealthServer, type HealthReport } from './health';
 
 let report: HealthReport = { ok: true, postgres: 'up', redis: 'up', problems: [] };
-const server = startHealthServer(0, async () => report);
+let stalledJobs = 0;
+const server = startHealthServer(0, async () => report, () => ({ stalledJobs }));
 let base = '';
 
 beforeAll(async () => {
@@ -35,5 +36,11 @@ describe('worker health server', () => {
     // Read again: the stretch is no longer counted.
     const after = (await (await fetch(`${base}/metrics`)).json()) as { eventLoopDelayMaxMs: number };
     expect(after.eventLoopDelayMaxMs).toBeLessThan(200);
+  });
+
+  it("reports the consumer's stalled-job count as it is now", async () => {
+    expect(await (await fetch(`${base}/metrics`)).json()).toMatchObject({ stalledJobs: 0 });
+    stalledJobs = 3;
+    expect(await (await fetch(`${base}/metrics`)).json()).toMatchObject({ stalledJobs: 3 });
   });
 });

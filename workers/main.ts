@@ -56,7 +56,7 @@ async function main() {
   const ownerDb = createDb({ max: 1, owner: true });
   const maintenance = startMaintenance({ ownerDb, logger });
   const health = config.WORKER_HEALTH_PORT
-    ? startHealthServer(config.WORKER_HEALTH_PORT, () => checkHealth(db, probe))
+    ? startHealthServer(config.WORKER_HEALTH_PORT, () => checkHealth(db, probe), () => ({ stalledJobs: consumer.stalledJobs() }))
     : null;
   logger.info(
     { concurrency: config.WORKER_CONCURRENCY, lanes: config.WORKER_LANES, batch: config.WORKER_BATCH_SIZE, prefix },

@@ -14,6 +14,12 @@ export interface HealthReading {
   body: { ok?: boolean; redis?: string; postgres?: string; problems?: string[] };
 }
 
+export interface WorkerMetrics {
+  heapUsed: number;
+  eventLoopDelayMaxMs: number;
+  stalledJobs: number;
+}
+
 let started = 0;
 
 /**
@@ -57,10 +63,10 @@ export async function spawnWorker(cleanup: Cleanup, target: WorkerTarget, extra:
     kill: (signal: NodeJS.Signals) => proc.kill(signal),
     /** GET /health; null when the endpoint does not answer (not started yet, or the process is gone). */
     health: () => get('/health', 5000) as Promise<HealthReading | null>,
-    /** GET /metrics: heap in use, and the longest event-loop delay since the previous read. */
-    async metrics(): Promise<{ heapUsed: number; eventLoopDelayMaxMs: number } | null> {
+    /** GET /metrics: heap in use, the longest event-loop delay since the previous read, stalled jobs found so far. */
+    async metrics(): Promise<WorkerMetrics | null> {
       const r = await get('/metrics', 2000);
-      return r ? (r.body as { heapUsed: number; eventLoopDelayMaxMs: number }) : null;
+      return r ? (r.body as WorkerMetrics) : null;
     },
     /** Waits until /health answers 200 (both stores reachable, safe Redis policy). */
     async ready(timeoutMs = 60_000, signal?: AbortSignal) {
