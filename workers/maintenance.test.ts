@@ -31,7 +31,7 @@ describe('maintenanceFor', () => {
     // A size moved by a quarter since this process's last analyze, either way, is resampled at once.
     expect(maintenanceFor(table({ ...busy, liveAtLastAnalyze: 32_000 }))).toBe('analyze');
     expect(maintenanceFor(table({ ...busy, liveAtLastAnalyze: 53_334 }))).toBe('analyze');
-    // The outbox: a few hundred rows, thousands inserted and deleted; a swing of 250 rows is not a new size.
+    // The outbox: a few hundred rows, thousands inserted and deleted; a swing of 240 rows is not a new size.
     expect(maintenanceFor(table({ live: 300, dead: 900, modifiedSinceAnalyze: 5_000, liveAtLastAnalyze: 60 }))).toBeNull();
   });
 
