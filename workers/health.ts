@@ -76,12 +76,21 @@ function watchLoopLag() {
  * since it started, for the benchmark and the soak run. A stall is noted when the lag timer next fires, so a read
  * answered right after one reports it the time after.
  */
-export function startHealthServer(port: number, report: () => Promise<HealthReport>, counters: () => { stalledJobs: number }) {
+/** The body of GET /metrics (bytes, milliseconds, a count). */
+export interface WorkerMetrics {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  eventLoopDelayMaxMs: number;
+  stalledJobs: number;
+}
+
+export function startHealthServer(port: number, report: () => Promise<HealthReport>, counters: () => Pick<WorkerMetrics, 'stalledJobs'>) {
   const lag = watchLoopLag();
   const server = http.createServer(async (req, res) => {
     if (req.url === '/metrics') {
       const m = process.memoryUsage();
-      const body = { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, eventLoopDelayMaxMs: lag.takeLongest(), ...counters() };
+      const body: WorkerMetrics = { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, eventLoopDelayMaxMs: lag.takeLongest(), ...counters() };
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
       return;
     }

@@ -1,4 +1,5 @@
 import { startWorkerProcess } from '@/test/worker-process';
+import type { WorkerMetrics } from '@/workers/health';
 import type { Cleanup } from './cleanup';
 import { freePort } from './ports';
 import { waitUntil } from './wait';
@@ -12,12 +13,6 @@ export interface WorkerTarget {
 export interface HealthReading {
   status: number;
   body: { ok?: boolean; redis?: string; postgres?: string; problems?: string[] };
-}
-
-export interface WorkerMetrics {
-  heapUsed: number;
-  eventLoopDelayMaxMs: number;
-  stalledJobs: number;
 }
 
 let started = 0;
