@@ -31,8 +31,9 @@ export const RESAMPLE_STILL_TABLE_MS = 10 * 60_000;
  * holds ten dead versions per live row within minutes and every lock, read and write-back of a profile slows down
  * with it. Analyzing is for plans, and the pipeline's hot look-ups are index probes whatever the plan; autovacuum's
  * 10 % analyzed a backlog's growing sync log and activities every 5 s, up to 0.7 s of a core each time (a 30,000-row
- * sample with its jsonb columns). A vacuum does not analyze on its own account: live traffic has `profiles` past its dead-row mark every few seconds, and an
- * analyze each time sampled the whole table and made every connection plan its statements on profiles again.
+ * sample with its jsonb columns). A vacuum does not analyze on its own account: live traffic has `profiles` past its
+ * dead-row mark every few seconds, and an analyze each time sampled the whole table and made every connection plan
+ * its statements on profiles again.
  */
 export function maintenanceFor(t: TableActivity): 'vacuum' | 'vacuum analyze' | 'analyze' | null {
   const vacuum = t.dead > 1000 + 0.1 * t.live;
