@@ -16,9 +16,9 @@ const envSchema = z.object({
   /** Jobs held at once: about three batches, so a full batch is waiting whenever a lane finishes one. */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(600),
   /**
-   * Parallel database transactions the worker batches events into on a backlog (live traffic runs one at a time,
-   * see Batcher). Two measured fastest on 2 cores: one lane's statements run while the other's results are
-   * processed. Events are routed by profile, so lanes rarely wait on each other's row locks.
+   * Parallel database transactions the worker batches events into. Two measured fastest on 2 cores: one lane's
+   * statements run while the other's results are processed. Events are routed by profile, so lanes rarely wait
+   * on each other's row locks.
    */
   WORKER_LANES: z.coerce.number().int().min(1).max(32).default(2),
   /**

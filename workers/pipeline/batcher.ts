@@ -20,8 +20,6 @@ export interface BatcherOptions {
   lanes: number;
   /** Most events in one transaction. */
   maxBatch: number;
-  /** Waiting events that open a lane beside a running one; default a quarter of `maxBatch`. */
-  backlog?: number;
   /** Test hook: runs before each batch transaction. */
   beforeBatch?: (items: PipelineItem[]) => Promise<void> | void;
 }
@@ -29,16 +27,9 @@ export interface BatcherOptions {
 const TRANSIENT_RETRIES = 5;
 
 /**
- * Amortises commits: events submitted while a transaction runs wait and go together into the next one. At low
- * rates a batch is one event (no added latency); under load batches fill up to `maxBatch`. A failed batch is split
- * so each event's failure stays its own.
- *
- * Lanes are parallel transactions, each holding its own people (LaneRouter), but a second one only pays on a
- * backlog: in live traffic one transaction at a time makes batches twice as big, and a live event costs the worker
- * and Postgres mostly per batch (`bench --only latency --rate 900`: worker 0.82 vs 0.86, Postgres 0.37 vs 0.47 CPU
- * ms per event, p99 67–72 vs 99–148 ms), while on a backlog two overlap their round trips (~13 % more events/s). So
- * a lane that finds no other lane running takes every lane's waiting events, and it runs beside another lane only
- * once its own waiting events reach `backlog` (a quarter of a batch unless set).
+ * Amortises commits: events submitted while a lane's transaction runs wait and go together into its next one.
+ * At low rates a batch is one event (no added latency); under load batches fill up to `maxBatch`. A failed batch
+ * is split so each event's failure stays its own.
  */
 export class Batcher {
   private readonly queues: Pending[][];
@@ -77,30 +68,14 @@ export class Batcher {
     if (this.busy[lane]) return;
     this.busy[lane] = true;
     try {
-      for (let batch = this.nextBatch(lane); batch.length > 0; batch = this.nextBatch(lane)) {
+      while (this.queues[lane].length > 0) {
+        const batch = this.queues[lane].splice(0, this.options.maxBatch);
         await this.run(batch);
         this.settle(batch.length);
       }
     } finally {
       this.busy[lane] = false;
     }
-  }
-
-  /**
-   * The lane's next batch: alone, every lane's waiting events (its own first; a person's events all wait in one
-   * lane, so their order holds); beside a running lane, its own once they make a backlog; else none (the running
-   * lane takes them when it finishes).
-   */
-  private nextBatch(lane: number): Pending[] {
-    const { maxBatch } = this.options;
-    const alone = this.busy.every((busy, other) => other === lane || !busy);
-    if (!alone) {
-      const backlog = this.options.backlog ?? Math.max(1, Math.floor(maxBatch / 4));
-      return this.queues[lane].length >= backlog ? this.queues[lane].splice(0, maxBatch) : [];
-    }
-    const batch = this.queues[lane].splice(0, maxBatch);
-    for (const queue of this.queues) if (batch.length < maxBatch) batch.push(...queue.splice(0, maxBatch - batch.length));
-    return batch;
   }
 
   private async run(batch: Pending[]): Promise<void> {
