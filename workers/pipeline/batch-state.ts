@@ -76,7 +76,7 @@ export class BatchState {
     const missing = [...new Set(ids)].filter((id) => !this.rows.has(id)).sort();
     if (missing.length === 0) return Promise.resolve();
     // `= any(array)`: one statement text whatever the count, prepared once. Sent at once (see send). Raw SQL mapped
-    // by fromDriverRow: drizzle's select builder rebuilds the 40-column list on every call (~4 % of a live worker).
+    // by fromDriverRow: drizzle's select builder rebuilds the 46-column list on every call (~4 % of a live worker).
     const query = this.tx.execute<Record<string, unknown>>(sql`select * from profiles where id = any(${sql.param(missing)}::uuid[]) order by id for update`);
     return send(query).then((raw) => {
       for (const r of raw) {
