@@ -69,13 +69,6 @@ function watchLoopLag() {
   };
 }
 
-/**
- * GET /health (and /ready): 200 when events can make progress, 503 with the reasons otherwise.
- * GET /metrics: this process's memory, how long its event loop was held up since the last read (a held-up loop holds
- * every open batch transaction and every job it has taken), and how many stalled jobs its stalled check has found
- * since it started, for the benchmark and the soak run. A stall is noted when the lag timer next fires, so a read
- * answered right after one reports it the time after.
- */
 /** The body of GET /metrics (bytes, milliseconds, a count). */
 export interface WorkerMetrics {
   rss: number;
@@ -85,6 +78,13 @@ export interface WorkerMetrics {
   stalledJobs: number;
 }
 
+/**
+ * GET /health (and /ready): 200 when events can make progress, 503 with the reasons otherwise.
+ * GET /metrics: this process's memory, how long its event loop was held up since the last read (a held-up loop holds
+ * every open batch transaction and every job it has taken), and how many stalled jobs its stalled check has found
+ * since it started, for the benchmark and the soak run. A stall is noted when the lag timer next fires, so a read
+ * answered right after one reports it the time after.
+ */
 export function startHealthServer(port: number, report: () => Promise<HealthReport>, counters: () => Pick<WorkerMetrics, 'stalledJobs'>) {
   const lag = watchLoopLag();
   const server = http.createServer(async (req, res) => {
