@@ -19,9 +19,9 @@ export async function createTenantRow(db: Database, id = 'test-club', country = 
  * An in-process consumer + relay on the test's prefix (for tests that do not need separate processes), connected as
  * the app role like the worker process.
  */
-export function startInProcessWorker(ctx: TestContext, opts: { concurrency?: number; lanes?: number; maxBatch?: number } = {}) {
+export async function startInProcessWorker(ctx: TestContext, opts: { concurrency?: number; lanes?: number; maxBatch?: number } = {}) {
   const consumer = startConsumer({
-    db: ctx.appDb,
+    databaseUrl: ctx.databaseUrl,
     logger,
     redisUrl: ctx.redisUrl,
     prefix: ctx.prefix,
@@ -32,6 +32,7 @@ export function startInProcessWorker(ctx: TestContext, opts: { concurrency?: num
     outageDelayMs: 500,
   });
   const relay = startOutboxRelay({ db: ctx.appDb, logger, redisUrl: ctx.redisUrl, prefix: ctx.prefix, idleMs: 50 });
+  await consumer.ready;
   return {
     consumer,
     relay,
@@ -50,7 +51,7 @@ export function usePipeline(label: string, opts?: Parameters<typeof startInProce
   const pipeline = {} as {
     ctx: TestContext;
     q: ReturnType<typeof queues>;
-    worker: ReturnType<typeof startInProcessWorker>;
+    worker: Awaited<ReturnType<typeof startInProcessWorker>>;
     journal: Awaited<ReturnType<typeof journalOutbox>>;
   };
   beforeAll(async () => {
@@ -59,7 +60,7 @@ export function usePipeline(label: string, opts?: Parameters<typeof startInProce
     // The relay runs and deletes what it sends: outbound events are read back from the journal.
     pipeline.journal = await journalOutbox(pipeline.ctx.db);
     pipeline.q = queues(pipeline.ctx);
-    pipeline.worker = startInProcessWorker(pipeline.ctx, opts);
+    pipeline.worker = await startInProcessWorker(pipeline.ctx, opts);
   });
   afterAll(async () => {
     await pipeline.worker?.close();

@@ -1,18 +1,14 @@
-import { createHash } from 'node:crypto';
 import { DelayedError, Worker, type Job } from 'bullmq';
-import { sql } from 'drizzle-orm';
-import type { Database } from '@/server/db/client';
-import { withSystemScope } from '@/server/db/scope';
-import { NonRetryableError, errorMessage, isConnectivityError } from '@/server/errors';
-import { eventSourceOf, normalizeJob, type NormalizedEvent } from '@/server/events/normalize';
+import { errorMessage, isConnectivityError } from '@/server/errors';
 import type { Logger } from '@/server/logger';
 import { createRedis, INBOUND_QUEUE } from '@/server/queue/connection';
-import { backoffDelay, KEEP_COMPLETED, KEEP_FAILED, MAX_ATTEMPTS } from '@/server/queue/job-options';
-import { Batcher } from './pipeline/batcher';
+import { KEEP_COMPLETED, KEEP_FAILED } from '@/server/queue/job-options';
+import { startPipelineThread } from './start-pipeline-thread';
 import type { ItemOutcome } from './pipeline/types';
 
 export interface ConsumerOptions {
-  db: Database;
+  /** The pipeline thread's database (it connects as the app role); unset = DATABASE_URL. */
+  databaseUrl?: string;
   logger: Logger;
   redisUrl?: string;
   prefix: string;
@@ -24,139 +20,28 @@ export interface ConsumerOptions {
   outageDelayMs?: number;
 }
 
-function bodyHashOf(data: unknown): string {
-  return createHash('sha256').update(JSON.stringify(data ?? null)).digest('hex');
-}
-
 /**
- * The crm-events consumer. BullMQ delivers jobs; this owns the retry budget (counted in the sync log, so jobs
- * added without `attempts` get the same 1 s, 2 s, 4 s policy), dead-letters, and hands events to the batcher.
+ * The crm-events consumer: BullMQ's side of the worker. Each job goes to the pipeline thread (workers/job-handler.ts:
+ * parse, retry budget, dead letters, batches); a job the pipeline asks to wait is moved to delayed here.
  */
 export function startConsumer(options: ConsumerOptions) {
-  const { db, logger } = options;
-  const batcher = new Batcher({ db, logger, lanes: options.lanes, maxBatch: options.maxBatch });
+  const { logger } = options;
   const outageDelay = options.outageDelayMs ?? 2000;
+  const pipeline = startPipelineThread({
+    logger,
+    databaseUrl: options.databaseUrl,
+    lanes: options.lanes,
+    maxBatch: options.maxBatch,
+    outageDelayMs: options.outageDelayMs,
+  });
 
-  async function deadLetterNow(job: Job, error: NonRetryableError, normalized?: NormalizedEvent) {
-    const ids = normalized
-      ? { source: normalized.envelope.source, eventId: normalized.envelope.id, type: normalized.envelope.type, tenantId: normalized.envelope.tenantId }
-      : eventSourceOf(job.name, job.data, job.id ?? 'unknown');
-    return batcher.submit({
-      kind: 'dead',
-      deadLetter: {
-        // Filed under its tenant when that tenant exists (the batch checks), so the club's admins see it.
-        tenantId: ids.tenantId,
-        source: ids.source,
-        eventId: ids.eventId,
-        eventType: ids.type,
-        jobName: job.name,
-        jobData: job.data,
-        reason: error.reason,
-        step: error.step,
-        error: error.message,
-        attempts: 1,
-      },
-    });
-  }
-
-  /**
-   * Counts a failed attempt in the sync log; returns the attempt number. System scope, like the pipeline: the sync
-   * log is keyed by (source, event id) across tenants, and the event's tenant may not exist.
-   */
-  async function recordFailure(normalized: NormalizedEvent, error: unknown): Promise<number> {
-    const { envelope } = normalized;
-    const message = errorMessage(error);
-    const rows = await withSystemScope(db, (tx) =>
-      tx.execute<{ attempts: number }>(sql`
-        insert into sync_log (tenant_id, source, event_id, event_type, status, attempts, error, failed_step)
-        values (${envelope.tenantId}, ${envelope.source}, ${envelope.id}, ${envelope.type}, 'FAILED', 1, ${message}, 'process')
-        on conflict (source, event_id) do update
-          set attempts = sync_log.attempts + 1, status = 'FAILED', error = excluded.error,
-              failed_step = excluded.failed_step, updated_at = now()
-          where sync_log.status <> 'SUCCESS'
-        returning attempts`),
-    );
-    return rows[0]?.attempts ?? MAX_ATTEMPTS;
-  }
-
-  async function processJob(job: Job, token?: string): Promise<ItemOutcome> {
-    const pickedUpAt = Date.now();
-    const started = performance.now();
-    let normalized: NormalizedEvent;
-    try {
-      normalized = normalizeJob({ name: job.name, data: job.data, timestamp: job.timestamp });
-    } catch (error) {
-      if (error instanceof NonRetryableError) return deadLetterNow(job, error);
-      throw error;
-    }
-    const parseMs = Math.round((performance.now() - started) * 100) / 100;
-
-    try {
-      const outcome = await batcher.submit({
-        kind: 'event',
-        jobId: job.id ?? '',
-        jobName: job.name,
-        jobData: job.data,
-        normalized,
-        bodyHash: bodyHashOf(normalized.envelope),
-        // queue_wait: enqueue → picked up by this worker (the queue's share of the event's latency).
-        steps: [
-          { step: 'queue_wait', ms: Math.max(0, pickedUpAt - job.timestamp) },
-          { step: 'parse', ms: parseMs },
-        ],
-      });
-      logger.debug(
-        { eventId: normalized.envelope.id, type: normalized.envelope.type, tenantId: normalized.envelope.tenantId, status: outcome.status, ms: Math.round(performance.now() - started) },
-        'event processed',
-      );
-      return outcome;
-    } catch (error) {
-      const context = { eventId: normalized.envelope.id, type: normalized.envelope.type, tenantId: normalized.envelope.tenantId };
-      if (error instanceof NonRetryableError) return deadLetterNow(job, error, normalized);
-      if (isConnectivityError(error)) {
-        logger.warn({ ...context, err: { message: errorMessage(error) } }, 'store unreachable; event waits without using a retry');
-        await job.moveToDelayed(Date.now() + outageDelay, token);
-        throw new DelayedError();
-      }
-      let attempt: number;
-      try {
-        attempt = await recordFailure(normalized, error);
-      } catch (recordError) {
-        if (isConnectivityError(recordError)) {
-          await job.moveToDelayed(Date.now() + outageDelay, token);
-          throw new DelayedError();
-        }
-        throw recordError;
-      }
-      const message = errorMessage(error);
-      if (attempt >= MAX_ATTEMPTS) {
-        logger.error({ ...context, attempt, err: { message } }, 'event failed after all retries; dead-lettered');
-        return batcher.submit({
-          kind: 'dead',
-          deadLetter: {
-            tenantId: normalized.envelope.tenantId,
-            source: normalized.envelope.source,
-            eventId: normalized.envelope.id,
-            eventType: normalized.envelope.type,
-            jobName: job.name,
-            jobData: job.data,
-            reason: 'retries_exhausted',
-            step: (error as { step?: string }).step ?? 'process',
-            error: message,
-            attempts: attempt,
-          },
-        });
-      }
-      logger.warn({ ...context, attempt, err: { message } }, 'event failed; will retry');
-      await job.moveToDelayed(Date.now() + backoffDelay(attempt), token);
-      throw new DelayedError();
-    }
-  }
-
-  /** Whatever step meets an unreachable store, the job waits for it without spending an attempt. */
+  /** Whatever step meets an unreachable store (Redis too, here), the job waits for it without spending an attempt. */
   async function processWithOutageGuard(job: Job, token?: string): Promise<ItemOutcome> {
     try {
-      return await processJob(job, token);
+      const result = await pipeline.handle({ id: job.id ?? 'unknown', name: job.name, data: job.data, timestamp: job.timestamp, pickedUpAt: Date.now() });
+      if ('outcome' in result) return result.outcome;
+      await job.moveToDelayed(result.delayUntil, token);
+      throw new DelayedError();
     } catch (error) {
       if (error instanceof DelayedError || !isConnectivityError(error)) throw error;
       await job.moveToDelayed(Date.now() + outageDelay, token);
@@ -176,6 +61,12 @@ export function startConsumer(options: ConsumerOptions) {
     removeOnComplete: KEEP_COMPLETED,
     removeOnFail: KEEP_FAILED,
     name: `crm-worker-${process.pid}`,
+    // Jobs are taken once the pipeline thread is up, so none waits out its start-up holding a lock.
+    autorun: false,
+  });
+  let closing = false;
+  void pipeline.ready.then(() => {
+    if (!closing) worker.run().catch((err: unknown) => logger.error({ err: { message: errorMessage(err) } }, 'worker stopped'));
   });
   worker.on('error', (err) => logger.error({ err: { message: errorMessage(err) } }, 'worker error'));
   // A stalled job was active with no live lock (its worker died or held its event loop past the lock): it runs again.
@@ -187,12 +78,16 @@ export function startConsumer(options: ConsumerOptions) {
 
   return {
     worker,
-    batcher,
+    /** Resolves when the consumer takes jobs (the pipeline thread is up). */
+    ready: pipeline.ready,
     /** Jobs this process's stalled check found since it started (GET /metrics). */
     stalledJobs: () => stalledJobs,
+    /** The pipeline thread's JS heap (GET /metrics adds it to the main thread's). */
+    pipelineHeap: () => pipeline.heap(),
     async close() {
+      closing = true;
       await worker.close();
-      await batcher.idle();
+      await pipeline.close();
       connection.disconnect();
     },
   };

@@ -56,7 +56,7 @@ const EXPECTED: Record<string, { activity: string | null; identifiers: string[];
 describe('every catalog event through the real consumer', () => {
   let ctx: TestContext;
   let q: ReturnType<typeof queues>;
-  let worker: ReturnType<typeof startInProcessWorker>;
+  let worker: Awaited<ReturnType<typeof startInProcessWorker>>;
   let tenantNo = 0;
 
   beforeAll(async () => {
@@ -64,7 +64,7 @@ describe('every catalog event through the real consumer', () => {
     // The relay runs and deletes what it sends: outbound events are read back from the journal.
     await journalOutbox(ctx.db);
     q = queues(ctx);
-    worker = startInProcessWorker(ctx);
+    worker = await startInProcessWorker(ctx);
   });
   afterAll(async () => {
     await worker?.close();

@@ -72,6 +72,7 @@ function watchLoopLag() {
 /** The body of GET /metrics (bytes, milliseconds, a count). */
 export interface WorkerMetrics {
   rss: number;
+  /** Every JS heap of the process: the main thread's and the pipeline thread's. */
   heapUsed: number;
   heapTotal: number;
   eventLoopDelayMaxMs: number;
@@ -85,12 +86,23 @@ export interface WorkerMetrics {
  * since it started, for the benchmark and the soak run. A stall is noted when the lag timer next fires, so a read
  * answered right after one reports it the time after.
  */
-export function startHealthServer(port: number, report: () => Promise<HealthReport>, counters: () => Pick<WorkerMetrics, 'stalledJobs'>) {
+export function startHealthServer(
+  port: number,
+  report: () => Promise<HealthReport>,
+  counters: () => Pick<WorkerMetrics, 'stalledJobs'> & { pipelineHeap: { used: number; total: number } },
+) {
   const lag = watchLoopLag();
   const server = http.createServer(async (req, res) => {
     if (req.url === '/metrics') {
       const m = process.memoryUsage();
-      const body: WorkerMetrics = { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, eventLoopDelayMaxMs: lag.takeLongest(), ...counters() };
+      const { stalledJobs, pipelineHeap } = counters();
+      const body: WorkerMetrics = {
+        rss: m.rss,
+        heapUsed: m.heapUsed + pipelineHeap.used,
+        heapTotal: m.heapTotal + pipelineHeap.total,
+        eventLoopDelayMaxMs: lag.takeLongest(),
+        stalledJobs,
+      };
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
       return;
     }

@@ -208,7 +208,7 @@ function outcomeKey(job: GeneratedJob, receivedAt: number): { source: string; ev
 describe('hostile input through the whole pipeline', () => {
   let ctx: TestContext;
   let q: ReturnType<typeof queues>;
-  let worker: ReturnType<typeof startInProcessWorker>;
+  let worker: Awaited<ReturnType<typeof startInProcessWorker>>;
   const workerErrors: unknown[] = [];
   let runNo = 0;
 
@@ -218,7 +218,7 @@ describe('hostile input through the whole pipeline', () => {
     await journalOutbox(ctx.db);
     await createTenantRow(ctx.db, 'sentinel-club');
     q = queues(ctx);
-    worker = startInProcessWorker(ctx, { concurrency: 20, lanes: 2, maxBatch: 20 });
+    worker = await startInProcessWorker(ctx, { concurrency: 20, lanes: 2, maxBatch: 20 });
     worker.consumer.worker.on('error', (error) => workerErrors.push(error));
   });
   afterAll(async () => {

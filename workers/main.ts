@@ -27,7 +27,8 @@ async function main() {
     }
     throw error;
   }
-  const db = createDb({ max: config.WORKER_LANES + 4 });
+  // The pipeline thread has its own connections (lanes + 1); these serve the relay, sweeps, maintenance and health.
+  const db = createDb({ max: 4 });
   const probe = createRedis();
   const policyProblem = await checkRedisPolicy(probe).catch(() => null);
   if (policyProblem) {
@@ -38,7 +39,6 @@ async function main() {
 
   const prefix = queuePrefix();
   const consumer = startConsumer({
-    db,
     logger,
     prefix,
     concurrency: config.WORKER_CONCURRENCY,
@@ -55,8 +55,10 @@ async function main() {
   // VACUUM and ANALYZE need the tables' owner: one connection of its own, used only when autovacuum is off.
   const ownerDb = createDb({ max: 1, owner: true });
   const maintenance = startMaintenance({ ownerDb, logger });
+  // Ready (and healthy) from when the consumer takes jobs: the pipeline thread has loaded.
+  await consumer.ready;
   const health = config.WORKER_HEALTH_PORT
-    ? startHealthServer(config.WORKER_HEALTH_PORT, () => checkHealth(db, probe), () => ({ stalledJobs: consumer.stalledJobs() }))
+    ? startHealthServer(config.WORKER_HEALTH_PORT, () => checkHealth(db, probe), () => ({ stalledJobs: consumer.stalledJobs(), pipelineHeap: consumer.pipelineHeap() }))
     : null;
   logger.info(
     { concurrency: config.WORKER_CONCURRENCY, lanes: config.WORKER_LANES, batch: config.WORKER_BATCH_SIZE, prefix },

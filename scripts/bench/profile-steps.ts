@@ -16,7 +16,7 @@ const items = generateDemo({ tenantId: BENCH_TENANT, people: Math.ceil(n / 25), 
 await publisher.publishMany(items.map(toPublishable));
 await publisher.close();
 const t0 = performance.now();
-const consumer = startConsumer({ db: benchEnv.db, logger, prefix: benchEnv.prefix, concurrency: Number(process.env.CONCURRENCY ?? 50), lanes: Number(process.env.LANES ?? 4), maxBatch: Number(process.env.BATCH ?? 50) });
+const consumer = startConsumer({ databaseUrl: benchEnv.databaseUrl, logger, prefix: benchEnv.prefix, concurrency: Number(process.env.CONCURRENCY ?? 50), lanes: Number(process.env.LANES ?? 4), maxBatch: Number(process.env.BATCH ?? 50) });
 await waitUntil(async () => {
   const [r] = await benchEnv.db.execute<{ n: number }>(sql`select count(*)::int as n from sync_log where status in ('SUCCESS','DEAD_LETTERED')`);
   return r.n >= n;

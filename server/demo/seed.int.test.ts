@@ -13,14 +13,14 @@ import { seedDemoEvents } from './seed';
 describe('demo seed through the real worker', () => {
   let ctx: TestContext;
   let publisher: Publisher;
-  let worker: ReturnType<typeof startInProcessWorker>;
+  let worker: Awaited<ReturnType<typeof startInProcessWorker>>;
   const tenantId = 'demo-seed-test';
 
   beforeAll(async () => {
     ctx = await createTestContext('demo_seed');
     await createTenant(ctx.db, { id: tenantId, name: 'Demo Seed Test' });
     publisher = createPublisher({ prefix: ctx.prefix, redisUrl: ctx.redisUrl });
-    worker = startInProcessWorker(ctx, { concurrency: 20, lanes: 2, maxBatch: 50 });
+    worker = await startInProcessWorker(ctx, { concurrency: 20, lanes: 2, maxBatch: 50 });
   });
   afterAll(async () => {
     await worker?.close();

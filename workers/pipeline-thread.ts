@@ -1,0 +1,89 @@
+/**
+ * Runs inside the pipeline thread (see start-pipeline-thread.ts): jobs in, results out, each direction grouped per
+ * turn of the event loop.
+ */
+import { getHeapStatistics } from 'node:v8';
+import { parentPort, workerData } from 'node:worker_threads';
+import { createDb } from '@/server/db/client';
+import { errorMessage } from '@/server/errors';
+import { logger } from '@/server/logger';
+import { createJobHandler, type InboundJobData, type JobResult } from './job-handler';
+
+export interface PipelineThreadOptions {
+  /** The thread opens its own connections (as the app role); unset = DATABASE_URL. */
+  databaseUrl?: string;
+  lanes: number;
+  maxBatch: number;
+  outageDelayMs?: number;
+}
+
+export interface JobReply {
+  seq: number;
+  result?: JobResult;
+  /** An unexpected error's message: the job fails and BullMQ retries it. */
+  error?: string;
+}
+
+export type ToThread = { type: 'jobs'; jobs: { seq: number; job: InboundJobData }[] } | { type: 'close' };
+export type FromThread =
+  | { type: 'ready' }
+  | { type: 'results'; replies: JobReply[] }
+  | { type: 'heap'; used: number; total: number }
+  | { type: 'closed' };
+
+const HEAP_REPORT_MS = 2000;
+
+const port = parentPort!;
+const options = workerData as PipelineThreadOptions;
+const db = createDb({ url: options.databaseUrl, max: options.lanes + 1 });
+const handler = createJobHandler({ db, logger, lanes: options.lanes, maxBatch: options.maxBatch, outageDelayMs: options.outageDelayMs });
+const send = (message: FromThread) => port.postMessage(message);
+
+let replies: JobReply[] = [];
+function flushReplies() {
+  if (replies.length === 0) return;
+  send({ type: 'results', replies });
+  replies = [];
+}
+function reply(r: JobReply) {
+  if (replies.length === 0) setImmediate(flushReplies);
+  replies.push(r);
+}
+
+const heapTimer = setInterval(() => {
+  const heap = getHeapStatistics();
+  send({ type: 'heap', used: heap.used_heap_size, total: heap.total_heap_size });
+}, HEAP_REPORT_MS);
+heapTimer.unref();
+
+// Jobs being handled; closing waits for them (a job's retry bookkeeping can outlive its batch).
+let active = 0;
+let drained: (() => void) | null = null;
+
+port.on('message', (message: ToThread) => {
+  if (message.type === 'close') {
+    void (async () => {
+      if (active > 0) await new Promise<void>((resolve) => (drained = resolve));
+      clearInterval(heapTimer);
+      await db.$client.end({ timeout: 2 });
+      flushReplies();
+      send({ type: 'closed' });
+    })();
+    return;
+  }
+  for (const { seq, job } of message.jobs) {
+    active++;
+    handler
+      .handle(job)
+      .then(
+        (result) => reply({ seq, result }),
+        (error: unknown) => reply({ seq, error: errorMessage(error) }),
+      )
+      .finally(() => {
+        if (--active === 0) drained?.();
+      });
+  }
+});
+
+// Loaded, with its connections configured: the consumer starts taking jobs now.
+send({ type: 'ready' });
