@@ -1,18 +1,19 @@
 /**
  * V8 heap settings for every worker process (`npm run worker`, the demo, tests, bench and chaos runs). Under a
- * backlog the worker's live heap stays near 60 MB (forced GC every 12 s through a 200,000-event run), but left to its
- * own sizing V8 let the heap grow to ~250 MB of mostly garbage and the process to a 400 MB peak RSS. A 320 MB
- * old-space limit makes it collect sooner (peak ~270 MB); the explicit 32 MB semi-space keeps the young generation
- * as large as V8's default, which the old-space limit alone would shrink (that cost ~20 % more worker CPU per event).
- * `package.json`'s `worker` script repeats these flags; a unit test keeps the two equal. The pipeline thread has a
- * heap of its own with the same limits (PIPELINE_THREAD_LIMITS): V8 takes them from `resourceLimits` there.
+ * backlog the pipeline's live heap stays near 60 MB, but left to its own sizing V8 let the heap grow to ~250 MB of
+ * mostly garbage and the process to a 400 MB peak RSS; a limit on the old space makes it collect sooner. The young
+ * generation is set explicitly, because an old-space limit alone shrinks it, which cost ~20 % more CPU per event.
+ *
+ * The process has two heaps: the main thread's (BullMQ, the relay, the schedulers: a few tens of MB, so small limits)
+ * and the pipeline thread's (PIPELINE_THREAD_LIMITS). A 200,000-event backlog (`npm run bench -- --only backlog
+ * --events 200000 --people 40000 --workers 1`) peaked at 387 MB RSS with both heaps at the single heap's old limits
+ * (320 MB old space, 32 MB semi-spaces), 321 MB with these, 373 MB with the main thread's semi-spaces at 32 MB.
+ * `package.json`'s `worker` script repeats the flags; a unit test keeps the two equal.
  */
-const OLD_SPACE_MB = 320;
-const SEMI_SPACE_MB = 32;
-export const WORKER_NODE_FLAGS = [`--max-old-space-size=${OLD_SPACE_MB}`, `--max-semi-space-size=${SEMI_SPACE_MB}`] as const;
+export const WORKER_NODE_FLAGS = ['--max-old-space-size=128', '--max-semi-space-size=16'] as const;
 
-/** The same limits for a worker thread; V8's young generation is three semi-spaces (two halves and the large-object space). */
-export const PIPELINE_THREAD_LIMITS = { maxOldGenerationSizeMb: OLD_SPACE_MB, maxYoungGenerationSizeMb: 3 * SEMI_SPACE_MB };
+/** The pipeline thread's heap, given as `resourceLimits`; V8's young generation is three semi-spaces (32 MB each). */
+export const PIPELINE_THREAD_LIMITS = { maxOldGenerationSizeMb: 192, maxYoungGenerationSizeMb: 96 };
 
 /** Node's arguments to run the worker from the repository root (TypeScript through tsx). */
 export function workerNodeArgs(extra: readonly string[] = []): string[] {
