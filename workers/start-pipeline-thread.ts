@@ -18,7 +18,7 @@ export function startPipelineThread(options: PipelineThreadOptions & { logger: L
   const { logger, ...threadOptions } = options;
   const thread = new Thread(new URL('./pipeline-thread-entry.mjs', import.meta.url), {
     workerData: threadOptions satisfies PipelineThreadOptions,
-    // V8's heap flags are per isolate and refused here; the thread gets the same limits as resourceLimits.
+    // V8's heap flags are refused in a thread's execArgv; its heap limits are given as resourceLimits (node-flags.ts).
     execArgv: process.execArgv.filter((a) => !a.startsWith('--max-')),
     resourceLimits: PIPELINE_THREAD_LIMITS,
   });
