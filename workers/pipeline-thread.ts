@@ -8,6 +8,7 @@ import { createDb } from '@/server/db/client';
 import { errorMessage } from '@/server/errors';
 import { logger } from '@/server/logger';
 import { createJobHandler, type InboundJobData, type JobResult } from './job-handler';
+import { perTurnGroup } from './per-turn-group';
 
 export interface PipelineThreadOptions {
   /** The thread opens its own connections (as the app role); unset = DATABASE_URL. */
@@ -39,16 +40,7 @@ const db = createDb({ url: options.databaseUrl, max: options.lanes + 1 });
 const handler = createJobHandler({ db, logger, lanes: options.lanes, maxBatch: options.maxBatch, outageDelayMs: options.outageDelayMs });
 const send = (message: FromThread) => port.postMessage(message);
 
-let replies: JobReply[] = [];
-function flushReplies() {
-  if (replies.length === 0) return;
-  send({ type: 'results', replies });
-  replies = [];
-}
-function reply(r: JobReply) {
-  if (replies.length === 0) setImmediate(flushReplies);
-  replies.push(r);
-}
+const replies = perTurnGroup<JobReply>((group) => send({ type: 'results', replies: group }));
 
 const heapTimer = setInterval(() => {
   const heap = getHeapStatistics();
@@ -66,7 +58,7 @@ port.on('message', (message: ToThread) => {
       if (active > 0) await new Promise<void>((resolve) => (drained = resolve));
       clearInterval(heapTimer);
       await db.$client.end({ timeout: 2 });
-      flushReplies();
+      replies.flush();
       send({ type: 'closed' });
     })();
     return;
@@ -76,8 +68,8 @@ port.on('message', (message: ToThread) => {
     handler
       .handle(job)
       .then(
-        (result) => reply({ seq, result }),
-        (error: unknown) => reply({ seq, error: errorMessage(error) }),
+        (result) => replies.push({ seq, result }),
+        (error: unknown) => replies.push({ seq, error: errorMessage(error) }),
       )
       .finally(() => {
         if (--active === 0) drained?.();

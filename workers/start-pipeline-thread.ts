@@ -2,6 +2,7 @@ import { Worker as Thread } from 'node:worker_threads';
 import type { Logger } from '@/server/logger';
 import type { InboundJobData, JobResult } from './job-handler';
 import { PIPELINE_THREAD_LIMITS } from './node-flags';
+import { perTurnGroup } from './per-turn-group';
 import type { FromThread, PipelineThreadOptions, ToThread } from './pipeline-thread';
 
 /**
@@ -24,7 +25,6 @@ export function startPipelineThread(options: PipelineThreadOptions & { logger: L
   });
   const waiting = new Map<number, { resolve: (r: JobResult) => void; reject: (e: Error) => void }>();
   let seq = 0;
-  let outgoing: { seq: number; job: InboundJobData }[] = [];
   let heap = { used: 0, total: 0 };
   let closing = false;
   let closed: (() => void) | null = null;
@@ -52,12 +52,9 @@ export function startPipelineThread(options: PipelineThreadOptions & { logger: L
     process.exit(1);
   });
 
-  function flush() {
-    if (outgoing.length === 0) return;
-    const jobs = outgoing;
-    outgoing = [];
-    thread.postMessage({ type: 'jobs', jobs } satisfies ToThread);
-  }
+  const outgoing = perTurnGroup<{ seq: number; job: InboundJobData }>((jobs) =>
+    thread.postMessage({ type: 'jobs', jobs } satisfies ToThread),
+  );
 
   return {
     /** Resolves once the thread has loaded (a second or so of module loading): take jobs from then on. */
@@ -66,7 +63,6 @@ export function startPipelineThread(options: PipelineThreadOptions & { logger: L
       return new Promise((resolve, reject) => {
         const s = ++seq;
         waiting.set(s, { resolve, reject });
-        if (outgoing.length === 0) setImmediate(flush);
         outgoing.push({ seq: s, job });
       });
     },
@@ -75,7 +71,7 @@ export function startPipelineThread(options: PipelineThreadOptions & { logger: L
     /** Finishes what the thread holds, closes its connections and stops it. */
     async close() {
       closing = true;
-      flush();
+      outgoing.flush();
       await new Promise<void>((resolve) => {
         closed = resolve;
         thread.postMessage({ type: 'close' } satisfies ToThread);
