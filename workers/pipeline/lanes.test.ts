@@ -58,4 +58,13 @@ describe('LaneRouter', () => {
     for (const p of PEOPLE) perLane[router.laneFor(event(`scl-${p.member}`, { sclMemberId: p.member, email: p.email }))]++;
     expect(Math.min(...perLane)).toBeGreaterThan(PEOPLE.length * 0.3);
   });
+
+  it('keeps routing recent people together after more identifiers than it remembers have gone by', () => {
+    const router = new LaneRouter(2);
+    const many = Array.from({ length: 60_000 }, (_, i) => ({ member: `M-${i}`, email: `member${i}@example.org`, player: `T-${i}` }));
+    const first = many.map((p) => router.laneFor(event(`scl-${p.member}`, { sclMemberId: p.member, email: p.email })));
+    for (const [i, p] of many.slice(-1000).entries()) {
+      expect(router.laneFor(event(`tt-${p.player}`, { teetimePlayerId: p.player, email: p.email }))).toBe(first[many.length - 1000 + i]);
+    }
+  });
 });
