@@ -70,7 +70,7 @@ export class Batcher {
     try {
       while (this.queues[lane].length > 0) {
         const batch = this.queues[lane].splice(0, this.options.maxBatch);
-        await this.run(batch);
+        await this.run(batch, lane);
         this.settle(batch.length);
       }
     } finally {
@@ -78,7 +78,7 @@ export class Batcher {
     }
   }
 
-  private async run(batch: Pending[]): Promise<void> {
+  private async run(batch: Pending[], lane: number): Promise<void> {
     const startedAt = performance.now();
     for (const p of batch) {
       if (p.item.kind === 'event' && !p.item.steps.some((s) => s.step === 'batch_wait')) {
@@ -93,7 +93,7 @@ export class Batcher {
           batch.map((p) => p.item),
         );
         batch.forEach((p, i) => {
-          this.router.learn(p.item, outcomes[i]);
+          this.router.learn(p.item, outcomes[i], lane);
           p.resolve(outcomes[i]);
         });
         return;
@@ -113,7 +113,7 @@ export class Batcher {
         }
         // Isolate the culprit: every event runs alone, so only the failing one fails.
         this.options.logger.warn({ err: { message: errorMessage(error) }, size: batch.length }, 'batch failed; running its events one by one');
-        for (const p of batch) await this.run([p]);
+        for (const p of batch) await this.run([p], lane);
         return;
       }
     }

@@ -20,8 +20,9 @@ describe('LaneRouter', () => {
     const router = new LaneRouter(2);
     for (const p of PEOPLE) {
       const profileId = `profile-${p.member}`;
-      router.learn(event(`scl-${p.member}`, { sclMemberId: p.member, email: p.email }), success(profileId));
-      router.learn(event(`tt-${p.player}`, { teetimePlayerId: p.player, email: p.email }), success(profileId));
+      for (const e of [event(`scl-${p.member}`, { sclMemberId: p.member, email: p.email }), event(`tt-${p.player}`, { teetimePlayerId: p.player, email: p.email })]) {
+        router.learn(e, success(profileId), router.laneFor(e));
+      }
       const lanes = new Set([
         router.laneFor(event(`booking-${p.player}`, { teetimePlayerId: p.player })),
         router.laneFor(event(`payment-${p.member}`, { sclMemberId: p.member })),
@@ -65,6 +66,28 @@ describe('LaneRouter', () => {
     const first = many.map((p) => router.laneFor(event(`scl-${p.member}`, { sclMemberId: p.member, email: p.email })));
     for (const [i, p] of many.slice(-1000).entries()) {
       expect(router.laneFor(event(`tt-${p.player}`, { teetimePlayerId: p.player, email: p.email }))).toBe(first[many.length - 1000 + i]);
+    }
+  });
+
+  it('brings a person whose identifiers first met in the database back to one lane after one resolved event', () => {
+    const router = new LaneRouter(2);
+    // Member numbers and contact ids that share nothing a router could see, routed to different lanes…
+    const split = PEOPLE.flatMap((p) => {
+      const member = event(`scl-${p.member}`, { sclMemberId: p.member });
+      const contact = event(`open-${p.contact}`, { messagingContactId: p.contact });
+      const lanes = [router.laneFor(member), router.laneFor(contact)];
+      return lanes[0] === lanes[1] ? [] : [{ p, member, contact, lanes }];
+    });
+    expect(split.length).toBeGreaterThan(PEOPLE.length * 0.3);
+    for (const { p, member, contact, lanes } of split) {
+      // …both resolve to one profile (matched by a phone the events did not carry, or merged).
+      router.learn(member, success(`profile-${p.member}`), lanes[0]);
+      router.learn(contact, success(`profile-${p.member}`), lanes[1]);
+      const next = [
+        router.laneFor(event(`payment-${p.member}`, { sclMemberId: p.member })),
+        router.laneFor(event(`click-${p.contact}`, { messagingContactId: p.contact })),
+      ];
+      expect(next, p.member).toEqual([lanes[0], lanes[0]]);
     }
   });
 });

@@ -33,12 +33,15 @@ function hashOf(text: string): number {
  * the same profile would only queue on its row lock, or on the advisory lock of an identifier both resolve (a new
  * person's first SCL and TeeTime events both claim their email).
  *
- * Events name a person by different identifiers (a member number here, a player id there), so every identifier
- * routed takes the lane of its event: the next event that shares any of them goes to the same lane, even while the
- * first is still in flight. An event goes to the lane of its strongest identifier routed before; failing that, to
- * its profile's lane when one of its identifiers resolved before (learn), else by its strongest identifier.
- * A family sharing an email thus shares a lane too (its members' events would otherwise wait on each other's lock
- * of that email); people who share nothing spread over the lanes.
+ * Once one of an event's identifiers has resolved (learn), the event goes to its profile's lane: the lane the
+ * profile's first resolved event ran in. Before that (a new person, whose first events may still be in flight),
+ * every identifier routed takes the lane of its event, so the next event that shares any of them goes to the same
+ * lane; failing both, an event goes by its strongest identifier. A family sharing an email thus shares a lane too
+ * (its members' events would otherwise wait on each other's lock of that email); people who share nothing spread
+ * over the lanes. Profile first, because identifiers alone can split a person for good: two identifiers that first
+ * meet in the database (a contact matched by a phone no earlier event carried beside a member number, a merge)
+ * had taken different lanes, and every later event of that person then locked the same profile row from one lane
+ * or the other (a live soak's lanes spent a fifth of their database time waiting on each other's row locks).
  */
 export class LaneRouter {
   // The most recently *set* keys are kept: look-ups use peek, which does not refresh a key. A cache library, not a
@@ -47,25 +50,25 @@ export class LaneRouter {
   // soak had routed 50,000 identifiers: the pipeline thread's top two functions).
   private readonly profileOf = new LRUCache<string, string>({ max: MAX_REMEMBERED });
   private readonly laneOf = new LRUCache<string, number>({ max: MAX_REMEMBERED });
+  private readonly laneOfProfile = new LRUCache<string, number>({ max: MAX_REMEMBERED });
 
   constructor(private readonly lanes: number) {}
 
   laneFor(item: PipelineItem): number {
     if (this.lanes === 1) return 0;
     const keys = identityKeys(item);
-    let lane = keys.map((k) => this.laneOf.peek(k)).find((l) => l !== undefined);
-    if (lane === undefined) {
-      const profileId = keys.map((k) => this.profileOf.peek(k)).find(Boolean);
-      const key = profileId ?? keys[0] ?? (item.kind === 'dead' ? item.deadLetter.eventId : item.normalized.envelope.id);
-      lane = hashOf(key) % this.lanes;
-    }
+    const profileId = keys.map((k) => this.profileOf.peek(k)).find(Boolean);
+    let lane = profileId === undefined ? undefined : this.laneOfProfile.peek(profileId);
+    lane ??= keys.map((k) => this.laneOf.peek(k)).find((l) => l !== undefined);
+    lane ??= hashOf(profileId ?? keys[0] ?? (item.kind === 'dead' ? item.deadLetter.eventId : item.normalized.envelope.id)) % this.lanes;
     for (const key of keys) this.laneOf.set(key, lane);
     return lane;
   }
 
-  /** Learns where an event's identifiers resolved. */
-  learn(item: PipelineItem, outcome: ItemOutcome): void {
+  /** Learns where an event's identifiers resolved, and gives a profile seen for the first time the lane it ran in. */
+  learn(item: PipelineItem, outcome: ItemOutcome, lane: number): void {
     if (this.lanes === 1 || outcome.status !== 'SUCCESS' || !outcome.profileId) return;
     for (const key of identityKeys(item)) this.profileOf.set(key, outcome.profileId);
+    if (this.laneOfProfile.peek(outcome.profileId) === undefined) this.laneOfProfile.set(outcome.profileId, lane);
   }
 }
