@@ -41,13 +41,13 @@ function hashOf(text: string): number {
  * over the lanes. Profile first, because identifiers alone can split a person for good: two identifiers that first
  * meet in the database (a contact matched by a phone no earlier event carried beside a member number, a merge)
  * had taken different lanes, and every later event of that person then locked the same profile row from one lane
- * or the other (a live soak's lanes spent a fifth of their database time waiting on each other's row locks).
+ * or the other (in a live soak, a fifth of the worker's sampled active statements were one lane waiting on the other's row lock).
  */
 export class LaneRouter {
   // The most recently *set* keys are kept: look-ups use peek, which does not refresh a key. A cache library, not a
   // Map trimmed from its front: deleting a Map's oldest keys one by one leaves tombstones that every later
-  // `keys().next()` walks over (~77 µs an eviction at 50,000 keys, five evictions an event once a backfill or a
-  // soak had routed 50,000 identifiers: the pipeline thread's top two functions).
+  // `keys().next()` walks over (~77 µs an eviction at 50,000 keys, up to five evictions an event once a
+  // million-event backfill had routed 50,000 identifiers: the pipeline thread's top two functions there).
   private readonly profileOf = new LRUCache<string, string>({ max: MAX_REMEMBERED });
   private readonly laneOf = new LRUCache<string, number>({ max: MAX_REMEMBERED });
   private readonly laneOfProfile = new LRUCache<string, number>({ max: MAX_REMEMBERED });
