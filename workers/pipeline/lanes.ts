@@ -41,7 +41,8 @@ function hashOf(text: string): number {
  * over the lanes. Profile first, because identifiers alone can split a person for good: two identifiers that first
  * meet in the database (a contact matched by a phone no earlier event carried beside a member number, a merge)
  * had taken different lanes, and every later event of that person then locked the same profile row from one lane
- * or the other (in a live soak, a fifth of the worker's sampled active statements were one lane waiting on the other's row lock).
+ * or the other (in a live soak, a fifth of the worker's sampled active statements were one lane waiting on the
+ * other's row lock).
  */
 export class LaneRouter {
   // The most recently *set* keys are kept: look-ups use peek, which does not refresh a key. A cache library, not a
