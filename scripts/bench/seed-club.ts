@@ -6,9 +6,9 @@
  * lifecycle stage, score levels and weighted totals). Per profile: identities, field versions, the latest engagement
  * and churn score rows with their factors (plus an older row for some). Shared by the benchmarks and the perf test.
  */
-import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Database } from '@/server/db/client';
+import { newId } from '@/server/db/ids';
 import { CHURN_LEVELS, ENGAGEMENT_LEVELS, type FieldVersions, type IdentityKind, type ScoreFactor } from '@/server/db/schema';
 import { createPeople, type Person } from '@/server/demo/people';
 import { Rng } from '@/server/demo/random';
@@ -65,7 +65,7 @@ function factors(rng: Rng, weights: Record<string, number>, lean: number): Score
 /** What the pipeline knows of one person: the profile row, its identifiers and its latest scores. */
 function profileOf(person: Person, rng: Rng, tenantId: string, now: number, taken: Set<string>) {
   const { member, player, contact } = person;
-  const id = randomUUID();
+  const id = newId();
   const ended = member?.endedAt !== undefined;
   const membershipStatus = member ? (member.statusChanges.at(-1)?.to ?? 'ACTIVE') : null;
   const tier = member ? (member.tierChange?.to ?? member.tier).name : null;
@@ -200,7 +200,7 @@ export async function seedClub(db: Database, options: SeedClubOptions): Promise<
     seeded.push({ id: row.id as string, firstName: person.firstName, lastName: person.lastName, email: row.email as string | null, phone: row.phone_number as string | null, status: row.status as string });
     const sources = [person.member, person.player, person.contact].filter(Boolean).length;
     if (sources > 1 && r.chance(0.12) && profileRows.length < count) {
-      const loser = { ...row, id: randomUUID(), status: 'MERGED', merged_into_id: row.id, field_versions: {}, created_at: new Date(createdAt).toISOString() };
+      const loser = { ...row, id: newId(), status: 'MERGED', merged_into_id: row.id, field_versions: {}, created_at: new Date(createdAt).toISOString() };
       profileRows.push(loser);
       mergeRows.push({ tenant_id: tenantId, winner_id: row.id, loser_id: loser.id, reason: 'identity_match', merged_by: 'system', merged_at: row.created_at });
     }

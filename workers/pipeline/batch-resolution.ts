@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { Tx } from '@/server/db/client';
+import { newId } from '@/server/db/ids';
 import { duplicateCandidates, profileIdentities, type Tenant } from '@/server/db/schema';
 import { lockIdentifiersOfTenants } from '@/server/identity/locks';
 import { dedupeIdentifiers, identifierKey, type Identifier } from '@/server/identity/normalize';
@@ -173,7 +173,7 @@ function planGroup(events: Prepared[], state: BatchState, now: Date): Map<Prepar
     if (plan.mergeLoserIds.length > 0 || !createsOnlyTarget) return null;
     let profileId: string;
     if ('created' in plan.target) {
-      profileId = randomUUID();
+      profileId = newId();
       candidates.set(profileId, { id: profileId, createdAt: now, status: 'ACTIVE', strong: {} });
     } else {
       profileId = plan.target.existing;

@@ -1,13 +1,14 @@
 import { sql } from 'drizzle-orm';
 import { index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { profiles } from './profiles';
+import { timeOrderedId } from '../ids';
 import { tenants } from './tenants';
 
 /** One row per person event; unique per (tenant, source, source event id) so redelivery never duplicates. */
 export const activities = pgTable(
   'activities',
   {
-    id: uuid().primaryKey().defaultRandom(),
+    id: uuid().primaryKey().default(timeOrderedId),
     tenantId: text()
       .notNull()
       .references(() => tenants.id),

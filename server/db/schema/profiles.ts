@@ -13,6 +13,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { timeOrderedId } from '../ids';
 import { tenants } from './tenants';
 
 export const PROFILE_STATUSES = ['ACTIVE', 'INACTIVE', 'MERGED', 'DELETED'] as const;
@@ -34,7 +35,7 @@ export type FieldVersions = Record<string, [number, string, string]>;
 export const profiles = pgTable(
   'profiles',
   {
-    id: uuid().primaryKey().defaultRandom(),
+    id: uuid().primaryKey().default(timeOrderedId),
     tenantId: text()
       .notNull()
       .references(() => tenants.id),
@@ -144,7 +145,7 @@ export const STRONG_IDENTITY_KINDS = ['authUserId', 'sclMemberId', 'teetimePlaye
 export const profileIdentities = pgTable(
   'profile_identities',
   {
-    id: uuid().primaryKey().defaultRandom(),
+    id: uuid().primaryKey().default(timeOrderedId),
     tenantId: text()
       .notNull()
       .references(() => tenants.id),
@@ -176,7 +177,7 @@ export type ProfileIdentity = typeof profileIdentities.$inferSelect;
 export const profileMerges = pgTable(
   'profile_merges',
   {
-    id: uuid().primaryKey().defaultRandom(),
+    id: uuid().primaryKey().default(timeOrderedId),
     tenantId: text()
       .notNull()
       .references(() => tenants.id),
@@ -200,7 +201,7 @@ export const DUPLICATE_STATUSES = ['OPEN', 'MERGED', 'DISMISSED'] as const;
 export const duplicateCandidates = pgTable(
   'duplicate_candidates',
   {
-    id: uuid().primaryKey().defaultRandom(),
+    id: uuid().primaryKey().default(timeOrderedId),
     tenantId: text()
       .notNull()
       .references(() => tenants.id),

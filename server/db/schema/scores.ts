@@ -1,4 +1,5 @@
 import { index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { timeOrderedId } from '../ids';
 
 export interface ScoreFactor {
   name: string;
@@ -14,7 +15,7 @@ export interface ScoreFactor {
 export const profileScores = pgTable(
   'profile_scores',
   {
-    id: uuid().primaryKey().defaultRandom(),
+    id: uuid().primaryKey().default(timeOrderedId),
     tenantId: text().notNull(),
     profileId: uuid().notNull(),
     kind: text().$type<'ENGAGEMENT' | 'CHURN'>().notNull(),

@@ -1,4 +1,5 @@
 import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid, boolean } from 'drizzle-orm/pg-core';
+import { timeOrderedId } from '../ids';
 import { tenants } from './tenants';
 
 export const segments = pgTable(
@@ -50,7 +51,7 @@ export const segmentMemberships = pgTable(
 export const segmentMembershipEvents = pgTable(
   'segment_membership_events',
   {
-    id: uuid().primaryKey().defaultRandom(),
+    id: uuid().primaryKey().default(timeOrderedId),
     tenantId: text().notNull(),
     segmentId: uuid()
       .notNull()
