@@ -6,7 +6,7 @@ import { NonRetryableError, errorMessage, isConnectivityError } from '@/server/e
 import { eventSourceOf, normalizeJob, type NormalizedEvent } from '@/server/events/normalize';
 import type { Logger } from '@/server/logger';
 import { backoffDelay, MAX_ATTEMPTS } from '@/server/queue/job-options';
-import { Batcher } from './pipeline/batcher';
+import { Batcher, type BatcherOptions } from './pipeline/batcher';
 import type { ItemOutcome } from './pipeline/types';
 
 /** What the pipeline needs of a BullMQ job: plain data, so it can cross to the pipeline thread. */
@@ -30,6 +30,8 @@ export interface JobHandlerOptions {
   maxBatch: number;
   /** How long a job waits before trying again while Postgres or Redis is unreachable (no attempt is counted). */
   outageDelayMs?: number;
+  /** Test hook: runs before each batch transaction (Batcher's). */
+  beforeBatch?: BatcherOptions['beforeBatch'];
 }
 
 function bodyHashOf(data: unknown): string {
@@ -42,7 +44,7 @@ function bodyHashOf(data: unknown): string {
  */
 export function createJobHandler(options: JobHandlerOptions) {
   const { db, logger } = options;
-  const batcher = new Batcher({ db, logger, lanes: options.lanes, maxBatch: options.maxBatch });
+  const batcher = new Batcher({ db, logger, lanes: options.lanes, maxBatch: options.maxBatch, beforeBatch: options.beforeBatch });
   const outageDelay = options.outageDelayMs ?? 2000;
 
   async function deadLetterNow(job: InboundJobData, error: NonRetryableError, normalized?: NormalizedEvent) {
@@ -68,10 +70,12 @@ export function createJobHandler(options: JobHandlerOptions) {
   }
 
   /**
-   * Counts a failed attempt in the sync log; returns the attempt number. System scope, like the pipeline: the sync
-   * log is keyed by (source, event id) across tenants, and the event's tenant may not exist.
+   * Counts a failed attempt in the sync log; returns the attempt number, or null when the log already says SUCCESS
+   * (another delivery of the event committed its effects: nothing is left to retry or dead-letter). System scope,
+   * like the pipeline: the sync log is keyed by (source, event id) across tenants, and the event's tenant may not
+   * exist.
    */
-  async function recordFailure(normalized: NormalizedEvent, error: unknown): Promise<number> {
+  async function recordFailure(normalized: NormalizedEvent, error: unknown): Promise<number | null> {
     const { envelope } = normalized;
     const message = errorMessage(error);
     const rows = await withSystemScope(db, (tx) =>
@@ -84,7 +88,7 @@ export function createJobHandler(options: JobHandlerOptions) {
           where sync_log.status <> 'SUCCESS'
         returning attempts`),
     );
-    return rows[0]?.attempts ?? MAX_ATTEMPTS;
+    return rows[0]?.attempts ?? null;
   }
 
   async function handle(job: InboundJobData): Promise<JobResult> {
@@ -124,13 +128,14 @@ export function createJobHandler(options: JobHandlerOptions) {
         logger.warn({ ...context, err: { message: errorMessage(error) } }, 'store unreachable; event waits without using a retry');
         return { delayUntil: Date.now() + outageDelay };
       }
-      let attempt: number;
+      let attempt: number | null;
       try {
         attempt = await recordFailure(normalized, error);
       } catch (recordError) {
         if (isConnectivityError(recordError)) return { delayUntil: Date.now() + outageDelay };
         throw recordError;
       }
+      if (attempt === null) return { outcome: { status: 'DUPLICATE' } };
       const message = errorMessage(error);
       if (attempt >= MAX_ATTEMPTS) {
         logger.error({ ...context, attempt, err: { message } }, 'event failed after all retries; dead-lettered');

@@ -154,7 +154,6 @@ describe('loadScoringFacts', () => {
       return JSON.stringify(rows[0]['QUERY PLAN']);
     });
     expect(plan).toContain('activities_timeline_idx');
-    expect(plan).not.toContain('activities_tenant_source_event_uq');
     // Payments after now are looked up per profile too: the partial index of payments is keyed by tenant alone, and
     // reading it scanned every payment of the club for every batch.
     expect(plan).not.toContain('activities_payment_id_idx');

@@ -238,7 +238,7 @@ export class BatchState {
       const rows = this.pending;
       this.pending = [];
       written.push(
-        insertJsonRows(this.tx, activities, rows, { onConflictDoNothing: true, returning: ['id', 'source', 'sourceEventId'] }).then((inserted) => {
+        insertJsonRows(this.tx, activities, rows, { returning: ['id', 'source', 'sourceEventId'] }).then((inserted) => {
           for (const row of inserted) this.activityIds.set(`${row.source}|${row.sourceEventId}`, row.id);
         }),
       );

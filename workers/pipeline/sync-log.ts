@@ -19,9 +19,22 @@ export interface Success {
 }
 
 /**
+ * An event's effects were about to commit a second time: its sync log row already says SUCCESS. The claim (advisory
+ * lock, then a read of the log) makes this unreachable; if it ever happens the batch rolls back, runs again, and
+ * the event's claim sees the SUCCESS and skips it. This refusal is what keeps every effect once at the database's
+ * level, activities included (they have no unique index of their own).
+ */
+export class AlreadySucceededError extends Error {
+  constructor(readonly events: { source: string; eventId: string }[]) {
+    super(`already processed: ${events.map((e) => `${e.source}/${e.eventId}`).join(', ')}`);
+    this.name = 'AlreadySucceededError';
+  }
+}
+
+/**
  * Records every successful event of a batch in one statement: the batch only read the log when it claimed the
  * events (under their advisory locks), so this is the row's one write, an insert, or an update of the row a failed
- * attempt or a dead letter left.
+ * attempt or a dead letter left, never of a SUCCESS (AlreadySucceededError).
  */
 export async function markSucceeded(tx: Tx, successes: Success[]): Promise<void> {
   if (successes.length === 0) return;
@@ -39,7 +52,7 @@ export async function markSucceeded(tx: Tx, successes: Success[]): Promise<void>
       warnings: s.warnings,
     })),
   );
-  await tx.execute(sql`
+  const written = await tx.execute<{ source: string; event_id: string }>(sql`
     insert into sync_log (tenant_id, source, event_id, event_type, status, attempts, body_hash, event_at, profile_id,
       activity_id, steps, warnings, processed_at)
     select tenant_id, source, event_id, event_type, 'SUCCESS', 1, body_hash, event_at, profile_id, activity_id, steps,
@@ -56,7 +69,13 @@ export async function markSucceeded(tx: Tx, successes: Success[]): Promise<void>
       steps = excluded.steps,
       warnings = excluded.warnings,
       error = null, error_code = null, failed_step = null,
-      processed_at = excluded.processed_at, updated_at = now()`);
+      processed_at = excluded.processed_at, updated_at = now()
+    where sync_log.status <> 'SUCCESS'
+    returning source, event_id`);
+  if (written.length < successes.length) {
+    const done = new Set(written.map((r) => `${r.source}|${r.event_id}`));
+    throw new AlreadySucceededError(successes.filter((s) => !done.has(`${s.source}|${s.eventId}`)));
+  }
   // An event that had been dead-lettered (and was retried, or redelivered) is resolved by its success.
   const retried = successes.filter((s) => s.seenBefore).map((s) => ({ source: s.source, event_id: s.eventId }));
   if (retried.length === 0) return;

@@ -4,7 +4,11 @@ import { profiles } from './profiles';
 import { timeOrderedId } from '../ids';
 import { tenants } from './tenants';
 
-/** One row per person event; unique per (tenant, source, source event id) so redelivery never duplicates. */
+/**
+ * One row per person event. Redelivery never duplicates one: an event is applied only by the transaction that writes
+ * its sync log row's one SUCCESS (workers/pipeline/sync-log.ts refuses a second), so no index of its own on the event
+ * id (migration 0012).
+ */
 export const activities = pgTable(
   'activities',
   {
@@ -27,7 +31,6 @@ export const activities = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex('activities_tenant_source_event_uq').on(t.tenantId, t.source, t.sourceEventId),
     // The timeline reads newest first with keyset pagination on (occurred_at, id).
     index('activities_timeline_idx').on(t.tenantId, t.profileId, t.occurredAt.desc(), t.id.desc()),
     // Lifetime value counts each payment id once: the pipeline asks whether a payment id was seen before.

@@ -1,0 +1,91 @@
+import { createHash } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setScope } from '@/server/db/scope';
+import type { CrmEvent } from '@/server/events/envelope';
+import { normalizeJob } from '@/server/events/normalize';
+import { logger } from '@/server/logger';
+import { createTestContext, type TestContext } from '@/test/harness';
+import { createTenantRow } from '@/test/pipeline';
+import { createJobHandler } from '../job-handler';
+import { processBatch } from './process-batch';
+import { AlreadySucceededError, markSucceeded, type Success } from './sync-log';
+import type { EventItem } from './types';
+
+const T = 'test-club';
+let n = 0;
+
+function member(): CrmEvent {
+  n++;
+  return {
+    id: `evt-sl-${n}`, type: 'scl.member.created', version: '1.0', timestamp: new Date(Date.UTC(2026, 10, 1, 8, n)).toISOString(),
+    tenantId: T, source: 'scl', identity: { sclMemberId: 7000 + n },
+    payload: { id: 7000 + n, firstName: 'Thandi', lastName: `Nkosi ${n}`, status: 'ACTIVE', membershipTierId: 1, membershipTierName: 'Gold', createdAt: '2026-11-01T08:00:00Z' },
+  } as CrmEvent;
+}
+
+function item(e: CrmEvent): EventItem {
+  const normalized = normalizeJob({ name: 'event', data: e, timestamp: Date.now() });
+  const bodyHash = createHash('sha256').update(JSON.stringify(normalized.envelope)).digest('hex');
+  return { kind: 'event', jobId: e.id, jobName: 'event', jobData: e, normalized, bodyHash, steps: [] };
+}
+
+function success(e: CrmEvent): Success {
+  return { tenantId: T, source: e.source, eventId: e.id, eventType: e.type, bodyHash: 'h', eventAt: e.timestamp, profileId: null, activityId: null, steps: [], warnings: [], seenBefore: true };
+}
+
+const logRow = async (ctx: TestContext, e: CrmEvent) =>
+  (await ctx.db.execute<{ status: string; attempts: number }>(sql`select status, attempts from sync_log where event_id = ${e.id}`))[0];
+const activitiesOf = async (ctx: TestContext, e: CrmEvent) =>
+  (await ctx.db.execute<{ n: number }>(sql`select count(*)::int as n from activities where source_event_id = ${e.id}`))[0].n;
+
+// Activities have no unique index on the event id (migration 0012): the sync log's one SUCCESS per event is the
+// database's own guard that an event's effects commit once.
+describe('the sync log refuses a second success', () => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await createTestContext('sync-log');
+    await createTenantRow(ctx.db);
+  });
+  afterAll(() => ctx.cleanup());
+
+  it('rolls back a transaction that would record an event a second time', async () => {
+    const e = member();
+    expect((await processBatch(ctx.appDb, [item(e)]))[0]).toMatchObject({ status: 'SUCCESS' });
+    // A transaction that got past the claim without seeing the SUCCESS (the claim prevents it; this is the backstop).
+    const second = ctx.appDb.transaction(async (tx) => {
+      await setScope(tx, 'system');
+      await tx.execute(sql`insert into activities (tenant_id, profile_id, source, source_event_id, event_type, type, title, occurred_at)
+        select tenant_id, profile_id, source, source_event_id, event_type, type, title, occurred_at from activities where source_event_id = ${e.id}`);
+      await markSucceeded(tx, [success(e)]);
+    });
+    await expect(second).rejects.toBeInstanceOf(AlreadySucceededError);
+    await expect(second).rejects.toThrow(`already processed: scl/${e.id}`);
+    expect(await activitiesOf(ctx, e)).toBe(1);
+    expect(await logRow(ctx, e)).toEqual({ status: 'SUCCESS', attempts: 1 });
+  });
+
+  it('records the success of an event whose earlier attempt failed', async () => {
+    const e = member();
+    await ctx.db.execute(sql`insert into sync_log (tenant_id, source, event_id, event_type, status, attempts, error)
+      values (${T}, 'scl', ${e.id}, ${e.type}, 'FAILED', 1, 'deadlock detected')`);
+    expect((await processBatch(ctx.appDb, [item(e)]))[0]).toMatchObject({ status: 'SUCCESS' });
+    expect(await logRow(ctx, e)).toEqual({ status: 'SUCCESS', attempts: 2 });
+    expect(await activitiesOf(ctx, e)).toBe(1);
+  });
+
+  it('answers DUPLICATE, not a retry or a dead letter, when a run fails for an event another delivery completed', async () => {
+    const e = member();
+    expect((await processBatch(ctx.appDb, [item(e)]))[0]).toMatchObject({ status: 'SUCCESS' });
+    const handler = createJobHandler({
+      db: ctx.appDb, logger, lanes: 1, maxBatch: 10,
+      beforeBatch: () => {
+        throw new Error('the connection dropped the batch');
+      },
+    });
+    const result = await handler.handle({ id: e.id, name: 'event', data: e, timestamp: Date.now(), pickedUpAt: Date.now() });
+    expect(result).toEqual({ outcome: { status: 'DUPLICATE' } });
+    expect(await logRow(ctx, e)).toEqual({ status: 'SUCCESS', attempts: 1 });
+    expect((await ctx.db.execute<{ n: number }>(sql`select count(*)::int as n from dead_letters`))[0].n).toBe(0);
+  });
+});
