@@ -2,10 +2,14 @@ import { Queue } from 'bullmq';
 import { afterAll, beforeAll } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { Database } from '@/server/db/client';
+import type { CrmEvent } from '@/server/events/envelope';
+import { normalizeJob } from '@/server/events/normalize';
 import { tenants } from '@/server/db/schema';
 import { logger } from '@/server/logger';
 import { createRedis, INBOUND_QUEUE, OUTBOUND_QUEUE } from '@/server/queue/connection';
 import { startConsumer } from '@/workers/consumer';
+import { bodyHashOf } from '@/workers/job-handler';
+import type { EventItem } from '@/workers/pipeline/types';
 import { startOutboxRelay } from '@/workers/outbox-relay';
 import { journalOutbox } from './outbox-journal';
 import { createTestContext, type TestContext } from './harness';
@@ -13,6 +17,12 @@ import { waitFor } from './worker-process';
 
 export async function createTenantRow(db: Database, id = 'test-club', country = 'ZA') {
   await db.insert(tenants).values({ id, name: `${id} (test)`, country }).onConflictDoNothing();
+}
+
+/** An envelope as the job handler hands it to processBatch (for tests that drive the pipeline without a queue). */
+export function eventItem(event: CrmEvent): EventItem {
+  const normalized = normalizeJob({ name: 'event', data: event, timestamp: Date.now() });
+  return { kind: 'event', jobId: event.id, jobName: 'event', jobData: event, normalized, bodyHash: bodyHashOf(normalized.envelope), steps: [] };
 }
 
 /**

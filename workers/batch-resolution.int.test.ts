@@ -1,18 +1,15 @@
-import { createHash } from 'node:crypto';
 import { sql, TransactionRollbackError } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@/server/db/client';
 import { setScope } from '@/server/db/scope';
 import type { CrmEvent } from '@/server/events/envelope';
-import { normalizeJob } from '@/server/events/normalize';
 import { createTestContext, type TestContext } from '@/test/harness';
-import { createTenantRow } from '@/test/pipeline';
+import { createTenantRow, eventItem } from '@/test/pipeline';
 import { BatchState } from './pipeline/batch-state';
 import { resolveInBatch } from './pipeline/batch-resolution';
 import { prefetch } from './pipeline/prefetch';
 import { processBatch } from './pipeline/process-batch';
 import { loadTenants } from './pipeline/tenant-cache';
-import type { EventItem } from './pipeline/types';
 
 const T = 'test-club';
 let n = 0;
@@ -20,12 +17,6 @@ let n = 0;
 function event(type: string, source: string, identity: CrmEvent['identity'], payload: Record<string, unknown>): CrmEvent {
   const at = new Date(Date.UTC(2026, 10, 1) + ++n * 60_000).toISOString();
   return { id: `evt-br-${n}`, type, version: '1.0', timestamp: at, tenantId: T, source, identity, payload } as CrmEvent;
-}
-
-function item(e: CrmEvent): EventItem {
-  const normalized = normalizeJob({ name: 'event', data: e, timestamp: Date.now() });
-  const bodyHash = createHash('sha256').update(JSON.stringify(normalized.envelope)).digest('hex');
-  return { kind: 'event', jobId: e.id, jobName: 'event', jobData: e, normalized, bodyHash, steps: [] };
 }
 
 const member = (id: number, email: string, firstName: string, authUserId?: string) =>
@@ -76,7 +67,7 @@ describe('batch identity resolution of people merge protection keeps apart', () 
   beforeAll(async () => {
     [oneByOne, batched] = await Promise.all([createTestContext('batchres_a'), createTestContext('batchres_b')]);
     await Promise.all([createTenantRow(oneByOne.db, T), createTenantRow(batched.db, T)]);
-    for (const ctx of [oneByOne, batched]) for (const e of family) await processBatch(ctx.appDb, [item(e)]);
+    for (const ctx of [oneByOne, batched]) for (const e of family) await processBatch(ctx.appDb, [eventItem(e)]);
   });
   afterAll(async () => {
     await oneByOne?.cleanup();
@@ -86,7 +77,7 @@ describe('batch identity resolution of people merge protection keeps apart', () 
   it('plans the family members\' events in the batch, a new member with the shared email too', async () => {
     // Without the last event: it joins the family's group (the father's login), and a group with one event that
     // resolveProfile must place goes to it whole.
-    const items = batch.slice(0, -1).map(item);
+    const items = batch.slice(0, -1).map(eventItem);
     await batched.appDb.transaction(async (tx) => {
       await setScope(tx, 'system');
       const tenants = await loadTenants(tx, [T]);
@@ -107,10 +98,10 @@ describe('batch identity resolution of people merge protection keeps apart', () 
 
   it('ends exactly where resolving the events one by one ends', async () => {
     for (const e of batch) {
-      const [result] = await processBatch(oneByOne.appDb, [item(e)]);
+      const [result] = await processBatch(oneByOne.appDb, [eventItem(e)]);
       expect(result.status).toBe('SUCCESS');
     }
-    const results = await processBatch(batched.appDb, batch.map(item));
+    const results = await processBatch(batched.appDb, batch.map(eventItem));
     expect(results.map((r) => r.status)).toEqual(batch.map(() => 'SUCCESS'));
 
     const [a, b] = await Promise.all([outcome(oneByOne.db), outcome(batched.db)]);

@@ -34,7 +34,8 @@ export interface JobHandlerOptions {
   beforeBatch?: BatcherOptions['beforeBatch'];
 }
 
-function bodyHashOf(data: unknown): string {
+/** The hash the sync log keeps of an event's normalised envelope (an id reused with another body is flagged). */
+export function bodyHashOf(data: unknown): string {
   return createHash('sha256').update(JSON.stringify(data ?? null)).digest('hex');
 }
 

@@ -1,12 +1,10 @@
-import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@/server/db/client';
 import { createPublisher } from '@/server/events/publisher';
-import { normalizeJob } from '@/server/events/normalize';
 import { runSweep } from '@/server/scoring/sweep';
 import { createTestContext, type TestContext } from '@/test/harness';
-import { createTenantRow, waitForSettled } from '@/test/pipeline';
+import { createTenantRow, eventItem, waitForSettled } from '@/test/pipeline';
 import { randomStream, rng } from '@/test/stream';
 import { startWorkerProcess, type WorkerProcess } from '@/test/worker-process';
 import { afterSweepBatch } from './pipeline/after-rescore';
@@ -57,10 +55,7 @@ describe('order independence', () => {
   it('ends in the same profiles shuffled and concurrent as in order one by one', { timeout: 240_000 }, async () => {
     // Reference: one event at a time, in event-time order, straight through the pipeline.
     for (const event of events) {
-      const normalized = normalizeJob({ name: 'event', data: event, timestamp: Date.now() });
-      const [outcome] = await processBatch(inOrder.db, [
-        { kind: 'event', jobId: event.id, jobName: 'event', jobData: event, normalized, bodyHash: createHash('sha256').update(JSON.stringify(normalized.envelope)).digest('hex'), steps: [] },
-      ]);
+      const [outcome] = await processBatch(inOrder.db, [eventItem(event)]);
       expect(outcome.status).toBe('SUCCESS');
     }
 

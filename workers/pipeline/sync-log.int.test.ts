@@ -1,16 +1,13 @@
-import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setScope } from '@/server/db/scope';
 import type { CrmEvent } from '@/server/events/envelope';
-import { normalizeJob } from '@/server/events/normalize';
 import { logger } from '@/server/logger';
 import { createTestContext, type TestContext } from '@/test/harness';
-import { createTenantRow } from '@/test/pipeline';
+import { createTenantRow, eventItem } from '@/test/pipeline';
 import { createJobHandler } from '../job-handler';
 import { processBatch } from './process-batch';
 import { AlreadySucceededError, markSucceeded, type Success } from './sync-log';
-import type { EventItem } from './types';
 
 const T = 'test-club';
 let n = 0;
@@ -22,12 +19,6 @@ function member(): CrmEvent {
     tenantId: T, source: 'scl', identity: { sclMemberId: 7000 + n },
     payload: { id: 7000 + n, firstName: 'Thandi', lastName: `Nkosi ${n}`, status: 'ACTIVE', membershipTierId: 1, membershipTierName: 'Gold', createdAt: '2026-11-01T08:00:00Z' },
   } as CrmEvent;
-}
-
-function item(e: CrmEvent): EventItem {
-  const normalized = normalizeJob({ name: 'event', data: e, timestamp: Date.now() });
-  const bodyHash = createHash('sha256').update(JSON.stringify(normalized.envelope)).digest('hex');
-  return { kind: 'event', jobId: e.id, jobName: 'event', jobData: e, normalized, bodyHash, steps: [] };
 }
 
 function success(e: CrmEvent): Success {
@@ -51,7 +42,7 @@ describe('the sync log refuses a second success', () => {
 
   it('rolls back a transaction that would record an event a second time', async () => {
     const e = member();
-    expect((await processBatch(ctx.appDb, [item(e)]))[0]).toMatchObject({ status: 'SUCCESS' });
+    expect((await processBatch(ctx.appDb, [eventItem(e)]))[0]).toMatchObject({ status: 'SUCCESS' });
     // A transaction that got past the claim without seeing the SUCCESS (the claim prevents it; this is the backstop).
     const second = ctx.appDb.transaction(async (tx) => {
       await setScope(tx, 'system');
@@ -69,14 +60,14 @@ describe('the sync log refuses a second success', () => {
     const e = member();
     await ctx.db.execute(sql`insert into sync_log (tenant_id, source, event_id, event_type, status, attempts, error)
       values (${T}, 'scl', ${e.id}, ${e.type}, 'FAILED', 1, 'deadlock detected')`);
-    expect((await processBatch(ctx.appDb, [item(e)]))[0]).toMatchObject({ status: 'SUCCESS' });
+    expect((await processBatch(ctx.appDb, [eventItem(e)]))[0]).toMatchObject({ status: 'SUCCESS' });
     expect(await logRow(ctx, e)).toEqual({ status: 'SUCCESS', attempts: 2 });
     expect(await activitiesOf(ctx, e)).toBe(1);
   });
 
   it('answers DUPLICATE, not a retry or a dead letter, when a run fails for an event another delivery completed', async () => {
     const e = member();
-    expect((await processBatch(ctx.appDb, [item(e)]))[0]).toMatchObject({ status: 'SUCCESS' });
+    expect((await processBatch(ctx.appDb, [eventItem(e)]))[0]).toMatchObject({ status: 'SUCCESS' });
     const handler = createJobHandler({
       db: ctx.appDb, logger, lanes: 1, maxBatch: 10,
       beforeBatch: () => {
