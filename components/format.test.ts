@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  timeAxis,
   dayKey,
   dayLabel,
   formatChange,
@@ -13,6 +14,23 @@ import {
 } from './format';
 
 describe('format', () => {
+  it('labels a time axis by hour within two days and by day beyond, never the same label twice', () => {
+    const at = Date.parse('2026-12-06T08:40:00Z');
+    const hour = 3_600_000;
+    const day = 24 * hour;
+    const labels = (times: number[], tz: string) => {
+      const axis = timeAxis(times, tz);
+      return axis.ticks.map(axis.format);
+    };
+    expect(labels([at, at + 4 * hour], 'Africa/Johannesburg')).toEqual(['10:40', '11:40', '12:40', '13:40', '14:40']);
+    expect(labels([at, at + 47 * hour], 'UTC')).toEqual(['08:40', '20:25', '08:10', '19:55', '07:40']);
+    expect(labels([at, at + 8 * day], 'UTC')).toEqual(['6 Dec', '8 Dec', '10 Dec', '12 Dec', '14 Dec']);
+    expect(labels([at + 12 * hour, at + 90 * day], 'Pacific/Auckland')).toEqual(['7 Dec', '29 Dec', '21 Jan', '12 Feb', '6 Mar']);
+    // An import's scores, written within a minute: one label, not five.
+    expect(labels([at, at + 40_000, at + 20_000], 'UTC')).toEqual(['08:40']);
+    expect(labels([at], 'UTC')).toEqual(['08:40']);
+  });
+
   it('formats rand from cents', () => {
     expect(formatRand(45000)).toBe('R450.00');
     expect(formatRand(1234550)).toBe('R12,345.50');

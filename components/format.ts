@@ -69,6 +69,34 @@ export function formatTime(at: Date | string, timeZone: string): string {
   );
 }
 
+/**
+ * A time axis's ticks and labels for points at `times`: "09:40" within two days, else "6 Dec", in the club's time
+ * zone; up to `count` evenly spaced ticks, with no label repeated (points an import wrote within a minute would
+ * otherwise read "09:40" five times).
+ */
+export function timeAxis(times: number[], timeZone: string, count = 5): { ticks: number[]; format: (at: number) => string } {
+  const min = Math.min(...times);
+  const max = Math.max(...times);
+  const format =
+    max - min < 2 * 86_400_000
+      ? (at: number) => formatTime(new Date(at), timeZone)
+      : (at: number) => formatDayMonth(at, timeZone);
+  const seen = new Set<string>();
+  const ticks: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const at = count === 1 ? min : min + ((max - min) * i) / (count - 1);
+    const label = format(at);
+    if (seen.has(label)) continue;
+    seen.add(label);
+    ticks.push(at);
+  }
+  return { ticks, format };
+}
+
+function formatDayMonth(at: number, timeZone: string): string {
+  return new Intl.DateTimeFormat(LOCALE, { timeZone, day: 'numeric', month: 'short' }).format(new Date(at));
+}
+
 /** The calendar day (YYYY-MM-DD) of an instant in a time zone: the timeline groups by it. */
 export function dayKey(at: Date | string, timeZone: string): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(

@@ -1,6 +1,7 @@
 'use client';
 
 import { Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { formatDateTime, timeAxis } from '../format';
 
 export interface ScorePoint {
   kind: 'ENGAGEMENT' | 'CHURN';
@@ -17,14 +18,14 @@ export function ScoreHistory({ points, timeZone }: { points: ScorePoint[]; timeZ
     engagement: p.kind === 'ENGAGEMENT' ? p.score : undefined,
     churn: p.kind === 'CHURN' ? p.score : undefined,
   }));
-  const fmt = new Intl.DateTimeFormat('en-GB', { timeZone, day: 'numeric', month: 'short' });
+  const axis = timeAxis(data.map((d) => d.t), timeZone);
   return (
     <div className="h-28" aria-label="Score history over 90 days">
       <ResponsiveContainer width="100%" height="100%">
         <LineChart data={data} margin={{ top: 4, right: 4, bottom: 0, left: -28 }}>
-          <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} tickFormatter={(t) => fmt.format(t)} tick={{ fontSize: 10 }} />
+          <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} ticks={axis.ticks} tickFormatter={axis.format} tick={{ fontSize: 10 }} />
           <YAxis domain={[0, 100]} tick={{ fontSize: 10 }} ticks={[0, 50, 100]} />
-          <Tooltip labelFormatter={(t) => fmt.format(Number(t))} />
+          <Tooltip labelFormatter={(t) => formatDateTime(new Date(Number(t)), timeZone)} />
           <Line type="stepAfter" dataKey="engagement" name="Engagement" stroke="#10b981" dot={false} connectNulls isAnimationActive={false} />
           <Line type="stepAfter" dataKey="churn" name="Churn risk" stroke="#dc2626" dot={false} connectNulls isAnimationActive={false} />
         </LineChart>
