@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  timeAxis,
   dayKey,
   dayLabel,
   formatChange,
@@ -11,10 +10,11 @@ import {
   formatRand,
   humanize,
   relativeTime,
+  timeAxis,
 } from './format';
 
 describe('format', () => {
-  it('labels a time axis by hour within two days and by day beyond, never the same label twice', () => {
+  it('labels a time axis by hour within a day and by day beyond, never the same label twice', () => {
     const at = Date.parse('2026-12-06T08:40:00Z');
     const hour = 3_600_000;
     const day = 24 * hour;
@@ -23,7 +23,10 @@ describe('format', () => {
       return axis.ticks.map(axis.format);
     };
     expect(labels([at, at + 4 * hour], 'Africa/Johannesburg')).toEqual(['10:40', '11:40', '12:40', '13:40', '14:40']);
-    expect(labels([at, at + 47 * hour], 'UTC')).toEqual(['08:40', '20:25', '08:10', '19:55', '07:40']);
+    // Across midnight in the club's time zone: days, each once.
+    expect(labels([at, at + 14 * hour], 'UTC')).toEqual(['08:40', '12:10', '15:40', '19:10', '22:40']);
+    expect(labels([at, at + 14 * hour], 'Africa/Johannesburg')).toEqual(['6 Dec', '7 Dec']);
+    expect(labels([at, at + 47 * hour], 'UTC')).toEqual(['6 Dec', '7 Dec', '8 Dec']);
     expect(labels([at, at + 8 * day], 'UTC')).toEqual(['6 Dec', '8 Dec', '10 Dec', '12 Dec', '14 Dec']);
     expect(labels([at + 12 * hour, at + 90 * day], 'Pacific/Auckland')).toEqual(['7 Dec', '29 Dec', '21 Jan', '12 Feb', '6 Mar']);
     // An import's scores, written within a minute: one label, not five.

@@ -70,15 +70,15 @@ export function formatTime(at: Date | string, timeZone: string): string {
 }
 
 /**
- * A time axis's ticks and labels for points at `times`: "09:40" within two days, else "6 Dec", in the club's time
- * zone; up to `count` evenly spaced ticks, with no label repeated (points an import wrote within a minute would
- * otherwise read "09:40" five times).
+ * A time axis's ticks and labels for points at `times`: "09:40" when they all fall on one day, else "6 Dec", in the
+ * club's time zone; up to `count` evenly spaced ticks, with no label repeated (a club's first import writes its
+ * scores within minutes, which read "6 Dec" five times before).
  */
 export function timeAxis(times: number[], timeZone: string, count = 5): { ticks: number[]; format: (at: number) => string } {
   const min = Math.min(...times);
   const max = Math.max(...times);
   const format =
-    max - min < 2 * 86_400_000
+    dayKey(new Date(min), timeZone) === dayKey(new Date(max), timeZone)
       ? (at: number) => formatTime(new Date(at), timeZone)
       : (at: number) => formatDayMonth(at, timeZone);
   const seen = new Set<string>();
