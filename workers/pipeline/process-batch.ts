@@ -100,10 +100,8 @@ export async function processBatch(db: Database, items: PipelineItem[], now = ne
       ...applied.flatMap(({ result }) => result.outbound),
       ...[...scored.values()].flatMap((s) => s.outbound),
     ];
-    const shared = [
-      { step: `prefetch (batch of ${events.length})`, ms: prefetchMs },
-      { step: `score_and_segments (batch of ${events.length})`, ms: scoringMs },
-    ];
+    const prefetchStep = { step: `prefetch (batch of ${events.length})`, ms: prefetchMs };
+    const scoringStep = { step: `score_and_segments (batch of ${events.length})`, ms: scoringMs };
     const successes: Success[] = [];
     for (const { item, result } of applied) {
       if (result.status !== 'SUCCESS') continue;
@@ -118,7 +116,9 @@ export async function processBatch(db: Database, items: PipelineItem[], now = ne
         eventAt: envelope.timestamp,
         profileId: result.profileId,
         activityId: result.activityId,
-        steps: [...shared, ...result.steps],
+        // In the order they ran (the event trace numbers them): the waits and parse before the batch, its prefetch,
+        // this event's own steps, then the batch's scoring.
+        steps: [...result.steps.slice(0, item.steps.length), prefetchStep, ...result.steps.slice(item.steps.length), scoringStep],
         warnings: result.warnings,
         seenBefore: prepared.get(item)!.seenBefore,
       });

@@ -80,3 +80,24 @@ describe('the sync log refuses a second success', () => {
     expect((await ctx.db.execute<{ n: number }>(sql`select count(*)::int as n from dead_letters`))[0].n).toBe(0);
   });
 });
+
+describe('the steps a success records', () => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await createTestContext('sync-log-steps');
+    await createTenantRow(ctx.db);
+  });
+  afterAll(() => ctx.cleanup());
+
+  it('are in the order they ran: waits and parse, the batch prefetch, the event steps, then the batch scoring', async () => {
+    const item = eventItem(member());
+    item.steps.push({ step: 'queue_wait', ms: 3 }, { step: 'parse', ms: 0.1 }, { step: 'batch_wait', ms: 2 });
+    expect((await processBatch(ctx.appDb, [item, eventItem(member())]))[0]).toMatchObject({ status: 'SUCCESS' });
+    const [row] = await ctx.db.execute<{ steps: { step: string }[] }>(sql`select steps from sync_log where event_id = ${item.normalized.envelope.id}`);
+    expect(row.steps.map((s) => s.step)).toEqual([
+      'queue_wait', 'parse', 'batch_wait', 'prefetch (batch of 2)',
+      'resolve_identity', 'update_profile', 'create_activity', 'outbox',
+      'score_and_segments (batch of 2)',
+    ]);
+  });
+});
