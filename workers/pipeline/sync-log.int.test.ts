@@ -4,7 +4,7 @@ import { setScope } from '@/server/db/scope';
 import type { CrmEvent } from '@/server/events/envelope';
 import { logger } from '@/server/logger';
 import { createTestContext, type TestContext } from '@/test/harness';
-import { createTenantRow, eventItem } from '@/test/pipeline';
+import { count, createTenantRow, eventItem } from '@/test/pipeline';
 import { createJobHandler } from '../job-handler';
 import { processBatch } from './process-batch';
 import { AlreadySucceededError, markSucceeded, type Success } from './sync-log';
@@ -25,21 +25,20 @@ function success(e: CrmEvent): Success {
   return { tenantId: T, source: e.source, eventId: e.id, eventType: e.type, bodyHash: 'h', eventAt: e.timestamp, profileId: null, activityId: null, steps: [], warnings: [], seenBefore: true };
 }
 
-const logRow = async (ctx: TestContext, e: CrmEvent) =>
+let ctx: TestContext;
+beforeAll(async () => {
+  ctx = await createTestContext('sync-log');
+  await createTenantRow(ctx.db);
+});
+afterAll(() => ctx.cleanup());
+
+const logRow = async (e: CrmEvent) =>
   (await ctx.db.execute<{ status: string; attempts: number }>(sql`select status, attempts from sync_log where event_id = ${e.id}`))[0];
-const activitiesOf = async (ctx: TestContext, e: CrmEvent) =>
-  (await ctx.db.execute<{ n: number }>(sql`select count(*)::int as n from activities where source_event_id = ${e.id}`))[0].n;
+const activitiesOf = (e: CrmEvent) => count(ctx.db, sql`select count(*) as n from activities where source_event_id = ${e.id}`);
 
 // Activities have no unique index on the event id (migration 0012): the sync log's one SUCCESS per event is the
 // database's own guard that an event's effects commit once.
 describe('the sync log refuses a second success', () => {
-  let ctx: TestContext;
-  beforeAll(async () => {
-    ctx = await createTestContext('sync-log');
-    await createTenantRow(ctx.db);
-  });
-  afterAll(() => ctx.cleanup());
-
   it('rolls back a transaction that would record an event a second time', async () => {
     const e = member();
     expect((await processBatch(ctx.appDb, [eventItem(e)]))[0]).toMatchObject({ status: 'SUCCESS' });
@@ -52,8 +51,8 @@ describe('the sync log refuses a second success', () => {
     });
     await expect(second).rejects.toBeInstanceOf(AlreadySucceededError);
     await expect(second).rejects.toThrow(`already processed: scl/${e.id}`);
-    expect(await activitiesOf(ctx, e)).toBe(1);
-    expect(await logRow(ctx, e)).toEqual({ status: 'SUCCESS', attempts: 1 });
+    expect(await activitiesOf(e)).toBe(1);
+    expect(await logRow(e)).toEqual({ status: 'SUCCESS', attempts: 1 });
   });
 
   it('records the success of an event whose earlier attempt failed', async () => {
@@ -61,8 +60,8 @@ describe('the sync log refuses a second success', () => {
     await ctx.db.execute(sql`insert into sync_log (tenant_id, source, event_id, event_type, status, attempts, error)
       values (${T}, 'scl', ${e.id}, ${e.type}, 'FAILED', 1, 'deadlock detected')`);
     expect((await processBatch(ctx.appDb, [eventItem(e)]))[0]).toMatchObject({ status: 'SUCCESS' });
-    expect(await logRow(ctx, e)).toEqual({ status: 'SUCCESS', attempts: 2 });
-    expect(await activitiesOf(ctx, e)).toBe(1);
+    expect(await logRow(e)).toEqual({ status: 'SUCCESS', attempts: 2 });
+    expect(await activitiesOf(e)).toBe(1);
   });
 
   it('answers DUPLICATE, not a retry or a dead letter, when a run fails for an event another delivery completed', async () => {
@@ -76,19 +75,12 @@ describe('the sync log refuses a second success', () => {
     });
     const result = await handler.handle({ id: e.id, name: 'event', data: e, timestamp: Date.now(), pickedUpAt: Date.now() });
     expect(result).toEqual({ outcome: { status: 'DUPLICATE' } });
-    expect(await logRow(ctx, e)).toEqual({ status: 'SUCCESS', attempts: 1 });
-    expect((await ctx.db.execute<{ n: number }>(sql`select count(*)::int as n from dead_letters`))[0].n).toBe(0);
+    expect(await logRow(e)).toEqual({ status: 'SUCCESS', attempts: 1 });
+    expect(await count(ctx.db, sql`select count(*) as n from dead_letters`)).toBe(0);
   });
 });
 
 describe('the steps a success records', () => {
-  let ctx: TestContext;
-  beforeAll(async () => {
-    ctx = await createTestContext('sync-log-steps');
-    await createTenantRow(ctx.db);
-  });
-  afterAll(() => ctx.cleanup());
-
   it('are in the order they ran: waits and parse, the batch prefetch, the event steps, then the batch scoring', async () => {
     const item = eventItem(member());
     item.steps.push({ step: 'queue_wait', ms: 3 }, { step: 'parse', ms: 0.1 }, { step: 'batch_wait', ms: 2 });
