@@ -336,7 +336,7 @@ async function runBacklog(workload: Workload, workers: number, log: (s: string) 
     log(`    worker RSS ${result.rssStartMb} → ${result.rssEndMb} MB (peak ${result.rssPeakMb} MB), heap ${result.heapStartMb} → ${result.heapEndMb} MB; Redis ${result.redisStartMb} → ${result.redisEndMb} MB`);
     if (trace) {
       log(`    ${await batchSizes(benchEnv.db, new Date(0))}`);
-      for (const st of await stepPercentiles(benchEnv.db, new Date(0))) log(`    step ${st.step}: p50 ${st.p50} ms, p99 ${st.p99} ms`);
+      for (const st of await stepPercentiles(benchEnv.db, new Date(0))) log(`    step ${st.step}: p50 ${st.p50} ms, p99 ${st.p99} ms (${st.events.toLocaleString()} events)`);
     }
     return result;
   } finally {
@@ -412,7 +412,7 @@ async function runLatency(workload: Workload, args: Pick<Args, 'rate' | 'seconds
       if (cpuStart && cpuEnd) log(`    ${formatCpu(cpuShares(cpuStart, cpuEnd, [handle.child.pid!], jobs.length))}`);
       log(`    ${await batchSizes(benchEnv.db, new Date(t0))}`);
       const steps = await stepPercentiles(benchEnv.db, new Date(t0));
-      for (const s of steps) log(`    step ${s.step}: p50 ${s.p50} ms, p99 ${s.p99} ms`);
+      for (const s of steps) log(`    step ${s.step}: p50 ${s.p50} ms, p99 ${s.p99} ms (${s.events.toLocaleString()} events)`);
     }
     await handle.stop();
     await queue.obliterate({ force: true });

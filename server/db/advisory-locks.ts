@@ -14,11 +14,33 @@ export function advisoryKey(name: string): string {
  * transaction and released at commit or rollback.
  */
 export function lockNames(tx: Tx, names: readonly string[]): Promise<void> {
-  const keys = [...new Set(names.map(advisoryKey))].sort((a, b) => {
-    const diff = BigInt(a) - BigInt(b);
-    return diff < 0n ? -1 : diff > 0n ? 1 : 0;
-  });
+  const keys = sortedKeys(names.map(advisoryKey));
   if (keys.length === 0) return Promise.resolve();
   // unnest keeps array order, so the locks are taken in the sorted order. Sent at once: see send.
   return send(tx.execute(sql`select pg_advisory_xact_lock(k) from unnest(${sql.param(keys)}::bigint[]) as k`)).then(() => undefined);
+}
+
+/**
+ * Takes the transaction-scoped advisory lock of every name that no other transaction holds, without waiting, in one
+ * statement; returns the names whose lock is held elsewhere. Never waiting, it can never deadlock either.
+ */
+export function tryLockNames(tx: Tx, names: readonly string[]): Promise<Set<string>> {
+  const namesOf = new Map<string, string[]>();
+  for (const name of names) {
+    const key = advisoryKey(name);
+    namesOf.set(key, [...(namesOf.get(key) ?? []), name]);
+  }
+  const keys = sortedKeys([...namesOf.keys()]);
+  if (keys.length === 0) return Promise.resolve(new Set());
+  const query = tx.execute<{ k: string; got: boolean }>(
+    sql`select k::text as k, pg_try_advisory_xact_lock(k) as got from unnest(${sql.param(keys)}::bigint[]) as k`,
+  );
+  return send(query).then((rows) => new Set(rows.filter((r) => !r.got).flatMap((r) => namesOf.get(r.k) ?? [])));
+}
+
+function sortedKeys(keys: string[]): string[] {
+  return [...new Set(keys)].sort((a, b) => {
+    const diff = BigInt(a) - BigInt(b);
+    return diff < 0n ? -1 : diff > 0n ? 1 : 0;
+  });
 }

@@ -1,4 +1,4 @@
-import { advisoryKey, lockNames } from '@/server/db/advisory-locks';
+import { advisoryKey, lockNames, tryLockNames } from '@/server/db/advisory-locks';
 import type { Tx } from '@/server/db/client';
 import type { Identifier } from './normalize';
 
@@ -28,4 +28,16 @@ export function lockIdentifiersOfTenants(
   entries: readonly { tenantId: string; identifier: Pick<Identifier, 'kind' | 'value'> }[],
 ): Promise<void> {
   return lockNames(tx, entries.map((e) => lockName(e.tenantId, e.identifier)));
+}
+
+/**
+ * The same locks, taken only where free (see tryLockNames): returns the entries whose identifier another transaction
+ * holds, for the caller to leave alone.
+ */
+export async function tryLockIdentifiersOfTenants<E extends { tenantId: string; identifier: Pick<Identifier, 'kind' | 'value'> }>(
+  tx: Tx,
+  entries: readonly E[],
+): Promise<E[]> {
+  const busy = await tryLockNames(tx, entries.map((e) => lockName(e.tenantId, e.identifier)));
+  return entries.filter((e) => busy.has(lockName(e.tenantId, e.identifier)));
 }

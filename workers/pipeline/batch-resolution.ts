@@ -1,7 +1,7 @@
 import type { Tx } from '@/server/db/client';
 import { newId } from '@/server/db/ids';
 import { duplicateCandidates, profileIdentities, type Tenant } from '@/server/db/schema';
-import { lockIdentifiersOfTenants } from '@/server/identity/locks';
+import { lockIdentifiersOfTenants, tryLockIdentifiersOfTenants } from '@/server/identity/locks';
 import { dedupeIdentifiers, identifierKey, type Identifier } from '@/server/identity/normalize';
 import { newProfileRow } from '@/server/profiles/new-profile';
 import { isStrongKind, orderedPair, planResolution, type CandidateProfile, type DuplicateReason, type HomeRef } from '@/server/identity/plan';
@@ -60,13 +60,19 @@ const isLive = (status: string) => status === 'ACTIVE' || status === 'INACTIVE';
  *
  * Also locks and loads every profile the fast path needs (the batch's `knownProfileId`s). Taking all of these locks
  * up front, in one sorted statement each, keeps two lanes from deadlocking (Postgres would notice only after 1 s).
+ *
+ * With `yieldLocked`, none of these locks is waited for: a group with an identifier or a profile that another
+ * transaction holds (another worker's batch about the same person) is left out of this batch whole, and its events
+ * are returned, for the caller to run in its next batch. Two workers then spend their time on different people
+ * instead of queueing on each other's rows.
  */
 export async function resolveInBatch(
   tx: Tx,
   prepared: Prepared[],
   tenants: Map<string, Tenant>,
   state: BatchState,
-): Promise<void> {
+  { yieldLocked = false } = {},
+): Promise<Set<Prepared>> {
   const known = prepared.flatMap((p) => (p.knownProfileId ? [p.knownProfileId] : []));
   // Identifiers of known profiles only where applying the event may read them (most events never do).
   const knownNeedingIdentities = prepared.flatMap((p) => (p.knownProfileId && mayNeedIdentities(p.item) ? [p.knownProfileId] : []));
@@ -95,10 +101,8 @@ export async function resolveInBatch(
   // or move is advisory-locked, in one statement, before any profile row: resolveProfile (for the events left to
   // it) takes the same locks, re-entrantly, after the batch already holds rows, and taking them only then would let
   // two batches wait on each other (a deadlock costs a second).
-  const locked = lockIdentifiersOfTenants(
-    tx,
-    candidates.filter((p) => !p.knownProfileId).flatMap((p) => p.identifiers.map((identifier) => ({ tenantId: tenantOf(p), identifier }))),
-  );
+  const resolving = candidates.filter((p) => !p.knownProfileId).flatMap((p) => p.identifiers.map((identifier) => ({ tenantId: tenantOf(p), identifier })));
+  const locked = yieldLocked ? tryLockIdentifiersOfTenants(tx, resolving) : lockIdentifiersOfTenants(tx, resolving).then(() => []);
   // Then, under those locks, whether someone claimed an unowned one since the prefetch read.
   const unowned = new Map<string, Identifier[]>();
   for (const p of eligible.flat()) {
@@ -112,9 +116,20 @@ export async function resolveInBatch(
   // them without waiting). Locks taken one by one later, in another order, are what lets two lanes deadlock. With
   // them, the identifiers of the profiles the batch may plan with.
   const owners = candidates.flatMap((p) => [...p.owners.values()].map((o) => o.profileId));
-  const loaded = state.load([...known, ...owners]);
+  const loaded = state.load([...known, ...owners], { skipLocked: yieldLocked });
   const planned = eligible.flat().flatMap((p) => [...p.owners.values()].map((o) => o.profileId));
-  const [, taken] = await Promise.all([locked, rechecked, loaded, state.loadIdentities([...knownNeedingIdentities, ...planned])]);
+  const [busyIdentifiers, taken, skippedProfiles] = await Promise.all([locked, rechecked, loaded, state.loadIdentities([...knownNeedingIdentities, ...planned])]);
+
+  // Groups another transaction holds part of wait for the next batch, whole (their events keep their order).
+  const deferred = new Set<Prepared>();
+  if (yieldLocked && (busyIdentifiers.length > 0 || skippedProfiles.size > 0)) {
+    const busyRoots = new Set([
+      ...busyIdentifiers.map((e) => groups.find(`${e.tenantId}|${identifierKey(e.identifier)}`)),
+      ...[...skippedProfiles].map((id) => groups.find(`profile|${id}`)),
+    ]);
+    for (const [root, events] of byGroup) if (busyRoots.has(root)) for (const p of events) deferred.add(p);
+    eligible = eligible.filter((events) => !deferred.has(events[0]));
+  }
   if (taken.size) eligible = eligible.filter((events) => !events.some((p) => p.identifiers.some((i) => taken.has(keyOf(p, i)))));
 
   const now = new Date();
@@ -140,6 +155,7 @@ export async function resolveInBatch(
   // pairs (BatchState.flushNew): the advisory locks keep the identifiers ours until the batch commits.
   state.adoptNew(created.map((p) => newProfileRow(p.id, p.tenantId, now)));
   state.addPlanned(attached, [...pairs.values()]);
+  return deferred;
 }
 
 /**

@@ -71,18 +71,27 @@ export class BatchState {
 
   constructor(private readonly tx: Tx) {}
 
-  /** Locks (FOR UPDATE, in id order so batches never deadlock over them) and loads the rows not held yet. */
-  load(ids: string[]): Promise<void> {
+  /**
+   * Locks (FOR UPDATE, in id order so batches never deadlock over them) and loads the rows not held yet. With
+   * `skipLocked`, rows another transaction holds are skipped instead of waited for: their ids are returned (a row
+   * that no longer exists is among them too, and the caller treats both alike).
+   */
+  load(ids: string[], { skipLocked = false } = {}): Promise<Set<string>> {
     const missing = [...new Set(ids)].filter((id) => !this.rows.has(id)).sort();
-    if (missing.length === 0) return Promise.resolve();
+    if (missing.length === 0) return Promise.resolve(new Set());
     // `= any(array)`: one statement text whatever the count, prepared once. Sent at once (see send). Raw SQL mapped
     // by fromDriverRow: drizzle's select builder rebuilds the 46-column list on every call (~4 % of a live worker).
-    const query = this.tx.execute<Record<string, unknown>>(sql`select * from profiles where id = any(${sql.param(missing)}::uuid[]) order by id for update`);
+    const query = this.tx.execute<Record<string, unknown>>(
+      skipLocked
+        ? sql`select * from profiles where id = any(${sql.param(missing)}::uuid[]) order by id for update skip locked`
+        : sql`select * from profiles where id = any(${sql.param(missing)}::uuid[]) order by id for update`,
+    );
     return send(query).then((raw) => {
       for (const r of raw) {
         const row = fromDriverRow(profiles, r);
         this.rows.set(row.id, row);
       }
+      return new Set(missing.filter((id) => !this.rows.has(id)));
     });
   }
 

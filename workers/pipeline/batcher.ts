@@ -1,4 +1,5 @@
 import type { Database } from '@/server/db/client';
+import type { StepTiming } from '@/server/db/schema';
 import { errorMessage, isConnectivityError, isTransientDbError } from '@/server/errors';
 import type { Logger } from '@/server/logger';
 import { LaneRouter } from './lanes';
@@ -11,6 +12,8 @@ interface Pending {
   submittedAt: number;
   resolve: (outcome: ItemOutcome) => void;
   reject: (error: unknown) => void;
+  /** Batches that left it for the next one (another worker held its person). */
+  deferrals: number;
 }
 
 export interface BatcherOptions {
@@ -25,6 +28,11 @@ export interface BatcherOptions {
 }
 
 const TRANSIENT_RETRIES = 5;
+/**
+ * A batch passes over people another worker's transaction holds (they go first into the next batch), unless one of
+ * its events was passed over this often already: then it waits for the locks, so every event gets its turn.
+ */
+const MAX_DEFERRALS = 3;
 
 /**
  * Amortises commits: events submitted while a lane's transaction runs wait and go together into its next one.
@@ -47,7 +55,7 @@ export class Batcher {
   submit(item: PipelineItem): Promise<ItemOutcome> {
     const lane = this.router.laneFor(item);
     return new Promise((resolve, reject) => {
-      this.queues[lane].push({ item, submittedAt: performance.now(), resolve, reject });
+      this.queues[lane].push({ item, submittedAt: performance.now(), resolve, reject, deferrals: 0 });
       this.inFlight++;
       void this.drain(lane);
     });
@@ -70,15 +78,18 @@ export class Batcher {
     try {
       while (this.queues[lane].length > 0) {
         const batch = this.queues[lane].splice(0, this.options.maxBatch);
-        await this.run(batch, lane);
-        this.settle(batch.length);
+        const deferred = await this.run(batch, lane);
+        // In their order, ahead of what arrived meanwhile (a person's later events stay behind them).
+        this.queues[lane].unshift(...deferred);
+        this.settle(batch.length - deferred.length);
       }
     } finally {
       this.busy[lane] = false;
     }
   }
 
-  private async run(batch: Pending[], lane: number): Promise<void> {
+  /** Runs one batch; returns the events it deferred, still pending. */
+  private async run(batch: Pending[], lane: number, { mayDefer = true } = {}): Promise<Pending[]> {
     const startedAt = performance.now();
     for (const p of batch) {
       if (p.item.kind === 'event' && !p.item.steps.some((s) => s.step === 'batch_wait')) {
@@ -88,20 +99,31 @@ export class Batcher {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.options.beforeBatch?.(batch.map((p) => p.item));
+        const yieldLocked = mayDefer && batch.every((p) => p.deferrals < MAX_DEFERRALS);
         const outcomes = await processBatch(
           this.options.db,
           batch.map((p) => p.item),
+          { yieldLocked },
         );
+        const deferred: Pending[] = [];
         batch.forEach((p, i) => {
-          this.router.learn(p.item, outcomes[i], lane);
-          p.resolve(outcomes[i]);
+          const outcome = outcomes[i];
+          if (outcome.status === 'DEFERRED') {
+            p.deferrals++;
+            deferred.push(p);
+            // The event trace shows the time it waited for the other worker: this batch's, added up.
+            if (p.item.kind === 'event') addStepTime(p.item.steps, 'held_by_other_worker', performance.now() - startedAt);
+            return;
+          }
+          this.router.learn(p.item, outcome, lane);
+          p.resolve(outcome);
         });
-        return;
+        return deferred;
       } catch (error) {
         if (isConnectivityError(error)) {
           // Nobody can make progress: every event waits for the database, none is blamed.
           for (const p of batch) p.reject(error);
-          return;
+          return [];
         }
         if (isTransientDbError(error) && attempt < TRANSIENT_RETRIES) {
           this.options.logger.debug({ err: { message: errorMessage(error) }, attempt, size: batch.length }, 'batch hit a deadlock; running it again');
@@ -109,13 +131,21 @@ export class Batcher {
         }
         if (batch.length === 1) {
           batch[0].reject(error);
-          return;
+          return [];
         }
-        // Isolate the culprit: every event runs alone, so only the failing one fails.
+        // Isolate the culprit: every event runs alone (waiting for locks, so each gets its answer here), so only the
+        // failing one fails.
         this.options.logger.warn({ err: { message: errorMessage(error) }, size: batch.length }, 'batch failed; running its events one by one');
-        for (const p of batch) await this.run([p], lane);
-        return;
+        for (const p of batch) await this.run([p], lane, { mayDefer: false });
+        return [];
       }
     }
   }
+}
+
+function addStepTime(steps: StepTiming[], step: string, ms: number): void {
+  const existing = steps.find((s) => s.step === step);
+  const total = (existing?.ms ?? 0) + ms;
+  if (existing) existing.ms = Math.round(total * 100) / 100;
+  else steps.push({ step, ms: Math.round(total * 100) / 100 });
 }

@@ -13,7 +13,7 @@ import { prefetch } from './prefetch';
 import { scoreBatch, type BatchScores } from './score-batch';
 import { markSucceeded, type Success } from './sync-log';
 import { loadTenants } from './tenant-cache';
-import type { EventItem, ItemOutcome, PipelineItem } from './types';
+import type { BatchOutcome, EventItem, PipelineItem } from './types';
 
 /**
  * Runs a batch of events in ONE transaction with a fixed number of round trips for the common case: claim every
@@ -22,8 +22,15 @@ import type { EventItem, ItemOutcome, PipelineItem } from './types';
  * back together, then score and update segments once over every touched profile, and write the outbox and the
  * sync-log statuses. Either everything commits or nothing does; the batcher splits a failed batch so one bad
  * event never fails its neighbours.
+ *
+ * `yieldLocked`: events about people another transaction holds are not waited for but answered DEFERRED, untouched,
+ * for the caller to submit again (see resolveInBatch).
  */
-export async function processBatch(db: Database, items: PipelineItem[], now = new Date()): Promise<ItemOutcome[]> {
+export async function processBatch(
+  db: Database,
+  items: PipelineItem[],
+  { now = new Date(), yieldLocked = false }: { now?: Date; yieldLocked?: boolean } = {},
+): Promise<BatchOutcome[]> {
   return db.transaction(async (tx: Tx) => {
     // The scope travels with the prefetch's statements (one round trip, see send); awaited with them below, and
     // marked handled here so that a failure before that point does not go unhandled.
@@ -38,10 +45,10 @@ export async function processBatch(db: Database, items: PipelineItem[], now = ne
     const state = new BatchState(tx);
     const [, fetched] = await Promise.all([scoped, prefetch(tx, events, tenants, state)]);
     const prepared = new Map(fetched.map((p) => [p.item, p]));
-    await resolveInBatch(tx, [...prepared.values()], tenants, state);
+    const deferred = await resolveInBatch(tx, [...prepared.values()], tenants, state, { yieldLocked });
     const prefetchMs = Math.round((performance.now() - started) * 100) / 100;
 
-    const outcomes: (ItemOutcome | null)[] = [];
+    const outcomes: (BatchOutcome | null)[] = [];
     const applied: { item: EventItem; result: AppliedEvent }[] = [];
     for (const item of items) {
       if (item.kind === 'dead') {
@@ -49,6 +56,10 @@ export async function processBatch(db: Database, items: PipelineItem[], now = ne
         const tenantId = item.deadLetter.tenantId && tenants.has(item.deadLetter.tenantId) ? item.deadLetter.tenantId : null;
         await writeDeadLetter(tx, { ...item.deadLetter, tenantId });
         outcomes.push({ status: 'DEAD_LETTERED', reason: item.deadLetter.reason });
+        continue;
+      }
+      if (deferred.has(prepared.get(item)!)) {
+        outcomes.push({ status: 'DEFERRED' });
         continue;
       }
       const result = await applyEvent(tx, state, prepared.get(item)!, tenants.get(item.normalized.envelope.tenantId));

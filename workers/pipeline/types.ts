@@ -26,3 +26,6 @@ export type ItemOutcome =
   | { status: 'SUCCESS'; profileId: string | null; activityId: string | null }
   | { status: 'DUPLICATE' }
   | { status: 'DEAD_LETTERED'; reason: string };
+
+/** What a batch answers for an item: an outcome, or DEFERRED (left for the next batch; see processBatch). */
+export type BatchOutcome = ItemOutcome | { status: 'DEFERRED' };
