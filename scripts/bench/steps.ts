@@ -12,7 +12,7 @@ export interface StepPercentiles {
 /**
  * Each pipeline step's p50 / p99 (ms) over the events processed since `since`, from the timings the sync log keeps
  * per event; batch steps ("prefetch (batch of 85)") are pooled under their name. Slowest p99 first; a step only some
- * events take (held_by_other_worker) is over those events.
+ * events take (person_held_elsewhere) is over those events.
  */
 export async function stepPercentiles(db: Database, since: Date): Promise<StepPercentiles[]> {
   const rows = await db.execute<{ step: string; p50: string; p99: string; events: number }>(sql`

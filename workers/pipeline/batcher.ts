@@ -111,8 +111,9 @@ export class Batcher {
           if (outcome.status === 'DEFERRED') {
             p.deferrals++;
             deferred.push(p);
-            // The event trace shows the time it waited for the other worker: this batch's, added up.
-            if (p.item.kind === 'event') addStepTime(p.item.steps, 'held_by_other_worker', performance.now() - startedAt);
+            // The event trace shows the time it waited for whoever held its person (another worker, a staff merge, the
+            // nightly sweep): the batches that passed it over, added up.
+            if (p.item.kind === 'event') addStepTime(p.item.steps, 'person_held_elsewhere', performance.now() - startedAt);
             return;
           }
           this.router.learn(p.item, outcome, lane);

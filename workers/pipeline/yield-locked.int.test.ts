@@ -125,7 +125,7 @@ describe('the batcher', () => {
     expect(batches.filter((b) => b.includes(booking.id))).toHaveLength(4);
     const [row] = await ctx.db.execute<{ steps: StepTiming[] }>(sql`select steps from sync_log where event_id = ${booking.id}`);
     const steps = row.steps.map((s) => s.step.replace(/ \(batch of \d+\)/, ''));
-    expect(steps.slice(0, 3)).toEqual(['batch_wait', 'held_by_other_worker', 'prefetch']);
+    expect(steps.slice(0, 3)).toEqual(['batch_wait', 'person_held_elsewhere', 'prefetch']);
     expect(row.steps[1].ms).toBeGreaterThan(0);
   });
 });
