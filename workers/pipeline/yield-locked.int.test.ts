@@ -29,7 +29,7 @@ async function knownPerson(): Promise<{ email: string; profileId: string }> {
   return { email, profileId: outcome.profileId };
 }
 
-/** Another transaction (another worker's batch) holding locks until `release()`; `held` resolves once it has them. */
+/** Another transaction (another worker's batch) holding locks until `release()`; `holding` resolves once it has them. */
 function holdLocks(lock: ReturnType<typeof sql>) {
   let release!: () => void;
   const released = new Promise<void>((resolve) => (release = resolve));
