@@ -4,7 +4,7 @@ import { startHealthServer, type HealthReport } from './health';
 
 let report: HealthReport = { ok: true, postgres: 'up', redis: 'up', problems: [] };
 let stalledJobs = 0;
-const server = startHealthServer(0, async () => report, () => ({ stalledJobs, pipelineHeap: { used: 0, total: 0 } }));
+const server = startHealthServer(0, async () => report, () => ({ stalledJobs, pipelineHeap: { used: 0, total: 0, limit: 0 } }));
 let base = '';
 
 beforeAll(async () => {

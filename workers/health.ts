@@ -1,7 +1,9 @@
 import http from 'node:http';
+import { getHeapStatistics } from 'node:v8';
 import { sql } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import type { Database } from '@/server/db/client';
+import type { ThreadHeap } from './pipeline-thread';
 
 export interface HealthReport {
   ok: boolean;
@@ -75,6 +77,8 @@ export interface WorkerMetrics {
   /** Every JS heap of the process: the main thread's and the pipeline thread's. */
   heapUsed: number;
   heapTotal: number;
+  /** The most each thread's heap may grow to (the worker's V8 flags set both: workers/node-flags.ts). */
+  heapLimit: { main: number; pipeline: number };
   eventLoopDelayMaxMs: number;
   stalledJobs: number;
 }
@@ -89,7 +93,7 @@ export interface WorkerMetrics {
 export function startHealthServer(
   port: number,
   report: () => Promise<HealthReport>,
-  counters: () => Pick<WorkerMetrics, 'stalledJobs'> & { pipelineHeap: { used: number; total: number } },
+  counters: () => Pick<WorkerMetrics, 'stalledJobs'> & { pipelineHeap: ThreadHeap },
 ) {
   const lag = watchLoopLag();
   const server = http.createServer(async (req, res) => {
@@ -100,6 +104,7 @@ export function startHealthServer(
         rss: m.rss,
         heapUsed: m.heapUsed + pipelineHeap.used,
         heapTotal: m.heapTotal + pipelineHeap.total,
+        heapLimit: { main: getHeapStatistics().heap_size_limit, pipeline: pipelineHeap.limit },
         eventLoopDelayMaxMs: lag.takeLongest(),
         stalledJobs,
       };

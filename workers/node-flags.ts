@@ -4,16 +4,17 @@
  * mostly garbage and the process to a 400 MB peak RSS; a limit on the old space makes it collect sooner. The young
  * generation is set explicitly, because an old-space limit alone shrinks it, which cost ~20 % more CPU per event.
  *
- * The process has two heaps: the main thread's (BullMQ, the relay, the schedulers: a few tens of MB, so small limits)
- * and the pipeline thread's (PIPELINE_THREAD_LIMITS). A 200,000-event backlog (`npm run bench -- --only backlog
- * --events 200000 --people 40000 --workers 1`) peaked at 387 MB RSS with both heaps at the single heap's old limits
- * (320 MB old space, 32 MB semi-spaces), 321 MB with these, 373 MB with the main thread's semi-spaces at 32 MB.
- * `package.json`'s `worker` script repeats the flags; a unit test keeps the two equal.
+ * V8's flags are process-wide: they size the pipeline thread's heap as well as the main thread's, and they win over
+ * a thread's own `resourceLimits` (a thread given 192 / 96 MB by `resourceLimits` under these flags reports the
+ * flags' limit in `v8.getHeapStatistics()`), so both threads have these limits; GET /metrics shows each one's.
+ * 32 MB semi-spaces let most of a batch's objects die young: at ~1,800 events/s the pipeline thread allocates
+ * ~220 MB/s, and with 16 MB semi-spaces it ran a scavenge every ~55 ms (~7 ms each, 10 % of its time) and promoted
+ * ~2.5 MB of a batch still in flight each time, which then needed a mark-compact every ~0.45 s. Five alternating
+ * pairs of `npm run bench -- --only backlog --events 100000 --workers 1` against 128 / 16 MB: 1,912 vs 1,727
+ * events/s on average (ahead in 4 of 5), less worker CPU per event in every pair (0.50 vs 0.58 ms), peak RSS
+ * 358–373 MB against 292–303 MB.
  */
-export const WORKER_NODE_FLAGS = ['--max-old-space-size=128', '--max-semi-space-size=16'] as const;
-
-/** The pipeline thread's heap, given as `resourceLimits`; V8's young generation is three semi-spaces (32 MB each). */
-export const PIPELINE_THREAD_LIMITS = { maxOldGenerationSizeMb: 192, maxYoungGenerationSizeMb: 96 };
+export const WORKER_NODE_FLAGS = ['--max-old-space-size=192', '--max-semi-space-size=32'] as const;
 
 /** Node's arguments to run the worker from the repository root (TypeScript through tsx). */
 export function workerNodeArgs(extra: readonly string[] = []): string[] {

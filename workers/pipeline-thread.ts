@@ -26,10 +26,17 @@ export interface JobReply {
 }
 
 export type ToThread = { type: 'jobs'; jobs: { seq: number; job: InboundJobData }[] } | { type: 'close' };
+/** A thread's JS heap in bytes: in use, allocated, and the most V8 will let it grow to. */
+export interface ThreadHeap {
+  used: number;
+  total: number;
+  limit: number;
+}
+
 export type FromThread =
   | { type: 'ready' }
   | { type: 'results'; replies: JobReply[] }
-  | { type: 'heap'; used: number; total: number }
+  | ({ type: 'heap' } & ThreadHeap)
   | { type: 'closed' };
 
 const HEAP_REPORT_MS = 2000;
@@ -42,10 +49,12 @@ const send = (message: FromThread) => port.postMessage(message);
 
 const replies = perTurnGroup<JobReply>((group) => send({ type: 'results', replies: group }));
 
-const heapTimer = setInterval(() => {
+const reportHeap = () => {
   const heap = getHeapStatistics();
-  send({ type: 'heap', used: heap.used_heap_size, total: heap.total_heap_size });
-}, HEAP_REPORT_MS);
+  send({ type: 'heap', used: heap.used_heap_size, total: heap.total_heap_size, limit: heap.heap_size_limit });
+};
+reportHeap();
+const heapTimer = setInterval(reportHeap, HEAP_REPORT_MS);
 heapTimer.unref();
 
 // Jobs being handled; closing waits for them (a job's retry bookkeeping can outlive its batch).

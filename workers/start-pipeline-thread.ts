@@ -1,9 +1,8 @@
 import { Worker as Thread } from 'node:worker_threads';
 import type { Logger } from '@/server/logger';
 import type { InboundJobData, JobResult } from './job-handler';
-import { PIPELINE_THREAD_LIMITS } from './node-flags';
 import { perTurnGroup } from './per-turn-group';
-import type { FromThread, PipelineThreadOptions, ToThread } from './pipeline-thread';
+import type { FromThread, PipelineThreadOptions, ThreadHeap, ToThread } from './pipeline-thread';
 
 /**
  * Starts the pipeline thread: the database half of the worker (parse, batches, sync log, dead letters) on a thread
@@ -19,13 +18,13 @@ export function startPipelineThread(options: PipelineThreadOptions & { logger: L
   const { logger, ...threadOptions } = options;
   const thread = new Thread(new URL('./pipeline-thread-entry.mjs', import.meta.url), {
     workerData: threadOptions satisfies PipelineThreadOptions,
-    // V8's heap flags are refused in a thread's execArgv; its heap limits are given as resourceLimits (node-flags.ts).
+    // V8's heap flags are refused in a thread's execArgv, and not needed there: they are process-wide and size the
+    // thread's heap too (node-flags.ts).
     execArgv: process.execArgv.filter((a) => !a.startsWith('--max-')),
-    resourceLimits: PIPELINE_THREAD_LIMITS,
   });
   const waiting = new Map<number, { resolve: (r: JobResult) => void; reject: (e: Error) => void }>();
   let seq = 0;
-  let heap = { used: 0, total: 0 };
+  let heap: ThreadHeap = { used: 0, total: 0, limit: 0 };
   let closing = false;
   let closed: (() => void) | null = null;
   let markReady: () => void = () => {};
@@ -33,7 +32,7 @@ export function startPipelineThread(options: PipelineThreadOptions & { logger: L
 
   thread.on('message', (message: FromThread) => {
     if (message.type === 'ready') markReady();
-    else if (message.type === 'heap') heap = { used: message.used, total: message.total };
+    else if (message.type === 'heap') heap = { used: message.used, total: message.total, limit: message.limit };
     else if (message.type === 'closed') closed?.();
     else {
       for (const r of message.replies) {
