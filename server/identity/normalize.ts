@@ -5,6 +5,7 @@ import {
   type CountryCode,
   type PhoneNumber,
 } from 'libphonenumber-js/max';
+import { LRUCache } from 'lru-cache';
 import { IDENTITY_KINDS, type IdentityKind } from '@/server/db/schema';
 import type { IdentityHints } from '@/server/events/envelope';
 
@@ -48,6 +49,23 @@ function isJunkToken(value: string): boolean {
 
 type Checked = { value: string } | { warning: string };
 
+/**
+ * Checks are pure in their input, and a person's email and phone come back with every event of theirs (twice: as
+ * identity hints and as profile fields), so the worker remembers the latest results. Parsing a phone number walks
+ * libphonenumber's metadata, and with the email pattern it was ~3 % of the pipeline thread's time in a backlog
+ * (`scripts/bench/pipeline-only.ts 20000 200`, three alternating runs: Node 0.285 vs 0.295 CPU ms per event).
+ */
+function remembered<A extends unknown[]>(check: (...args: A) => Checked, keyOf: (...args: A) => string) {
+  const cache = new LRUCache<string, Readonly<Checked>>({ max: 20_000 });
+  return (...args: A): Readonly<Checked> => {
+    const key = keyOf(...args);
+    if (key.length > 2 * MAX_VALUE_LENGTH) return check(...args); // not an identifier anyway; keeps the cache small
+    let checked = cache.get(key);
+    if (checked === undefined) cache.set(key, (checked = Object.freeze(check(...args))));
+    return checked;
+  };
+}
+
 // ---- email -------------------------------------------------------------------------------------------------------
 
 const EMAIL_PATTERN =
@@ -90,7 +108,9 @@ export function foldEmail(value: string): string {
   return value.trim().toLowerCase();
 }
 
-function checkEmail(raw: string): Checked {
+const checkEmail = remembered(checkEmailOnce, (raw: string) => raw);
+
+function checkEmailOnce(raw: string): Checked {
   const value = foldEmail(raw.normalize('NFC'));
   if (isJunkToken(value)) return { warning: 'junk_email_dropped' };
   if (value.length > MAX_VALUE_LENGTH || !EMAIL_PATTERN.test(value)) return { warning: 'invalid_email_dropped' };
@@ -127,7 +147,9 @@ function parsePhone(raw: string, country: CountryCode | undefined): PhoneNumber 
   return parsed;
 }
 
-function checkPhone(raw: string, defaultCountry: string): Checked {
+const checkPhone = remembered(checkPhoneOnce, (raw: string, defaultCountry: string) => `${defaultCountry}\u0000${raw}`);
+
+function checkPhoneOnce(raw: string, defaultCountry: string): Checked {
   if (isJunkToken(raw)) return { warning: 'junk_phone_dropped' };
   const digits = raw.replace(/\D/g, '');
   if (digits.length === 0) return { warning: 'junk_phone_dropped' };
