@@ -28,7 +28,9 @@ export function tryLockNames(tx: Tx, names: readonly string[]): Promise<Set<stri
   const namesOf = new Map<string, string[]>();
   for (const name of names) {
     const key = advisoryKey(name);
-    namesOf.set(key, [...(namesOf.get(key) ?? []), name]);
+    const same = namesOf.get(key);
+    if (same) same.push(name);
+    else namesOf.set(key, [name]);
   }
   const keys = sortedKeys([...namesOf.keys()]);
   if (keys.length === 0) return Promise.resolve(new Set());

@@ -38,6 +38,7 @@ export async function tryLockIdentifiersOfTenants<E extends { tenantId: string; 
   tx: Tx,
   entries: readonly E[],
 ): Promise<E[]> {
-  const busy = await tryLockNames(tx, entries.map((e) => lockName(e.tenantId, e.identifier)));
-  return entries.filter((e) => busy.has(lockName(e.tenantId, e.identifier)));
+  const names = entries.map((e) => lockName(e.tenantId, e.identifier));
+  const busy = await tryLockNames(tx, names);
+  return entries.filter((_, i) => busy.has(names[i]));
 }

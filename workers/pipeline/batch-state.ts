@@ -82,9 +82,7 @@ export class BatchState {
     // `= any(array)`: one statement text whatever the count, prepared once. Sent at once (see send). Raw SQL mapped
     // by fromDriverRow: drizzle's select builder rebuilds the 46-column list on every call (~4 % of a live worker).
     const query = this.tx.execute<Record<string, unknown>>(
-      skipLocked
-        ? sql`select * from profiles where id = any(${sql.param(missing)}::uuid[]) order by id for update skip locked`
-        : sql`select * from profiles where id = any(${sql.param(missing)}::uuid[]) order by id for update`,
+      sql`select * from profiles where id = any(${sql.param(missing)}::uuid[]) order by id for update ${skipLocked ? sql`skip locked` : sql.empty()}`,
     );
     return send(query).then((raw) => {
       for (const r of raw) {
