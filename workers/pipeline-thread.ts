@@ -72,19 +72,21 @@ port.on('message', (message: ToThread) => {
     })();
     return;
   }
-  for (const { seq, job } of message.jobs) {
-    active++;
-    handler
-      .handle(job)
-      .then(
-        (result) => replies.push({ seq, result }),
-        (error: unknown) => replies.push({ seq, error: errorMessage(error) }),
-      )
-      .finally(() => {
-        if (--active === 0) drained?.();
-      });
-  }
+  for (const { seq, job } of message.jobs) void handleJob(seq, job);
 });
+
+// A function of the module rather than callbacks made per job, so that its compiled code lives as long as the thread
+// (see processBatch).
+async function handleJob(seq: number, job: InboundJobData) {
+  active++;
+  try {
+    replies.push({ seq, result: await handler.handle(job) });
+  } catch (error) {
+    replies.push({ seq, error: errorMessage(error) });
+  } finally {
+    if (--active === 0) drained?.();
+  }
+}
 
 // Loaded, with its connections configured: the consumer starts taking jobs now.
 send({ type: 'ready' });

@@ -37,12 +37,20 @@ export function tryLockNames(tx: Tx, names: readonly string[]): Promise<Set<stri
   const query = tx.execute<{ k: string; got: boolean }>(
     sql`select k::text as k, pg_try_advisory_xact_lock(k) as got from unnest(${sql.param(keys)}::bigint[]) as k`,
   );
-  return send(query).then((rows) => new Set(rows.filter((r) => !r.got).flatMap((r) => namesOf.get(r.k) ?? [])));
+  return send(query).then((rows) => busyNames(rows, namesOf));
 }
 
+function busyNames(rows: { k: string; got: boolean }[], namesOf: Map<string, string[]>): Set<string> {
+  const busy = new Set<string>();
+  for (const r of rows) if (!r.got) for (const name of namesOf.get(r.k) ?? []) busy.add(name);
+  return busy;
+}
+
+/** Distinct keys in ascending numeric order (each parsed once). */
 function sortedKeys(keys: string[]): string[] {
-  return [...new Set(keys)].sort((a, b) => {
-    const diff = BigInt(a) - BigInt(b);
-    return diff < 0n ? -1 : diff > 0n ? 1 : 0;
-  });
+  return [...new Set(keys)].map(BigInt).sort(compareBigInts).map(String);
+}
+
+function compareBigInts(a: bigint, b: bigint): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -42,12 +42,20 @@ export interface ColumnShape {
   type: string;
 }
 
+const columnShapes = new WeakMap<PgTable, ColumnShape[]>();
+
+/** Worked out once per table (every insert asks). */
 export function tableColumns(table: PgTable): ColumnShape[] {
-  return Object.entries(getTableColumns(table) as Record<string, PgColumn>).map(([key, column]) => ({
-    key,
-    name: toSnakeCase(key),
-    type: column.getSQLType(),
-  }));
+  let columns = columnShapes.get(table);
+  if (!columns) {
+    columns = Object.entries(getTableColumns(table) as Record<string, PgColumn>).map(([key, column]) => ({
+      key,
+      name: toSnakeCase(key),
+      type: column.getSQLType(),
+    }));
+    columnShapes.set(table, columns);
+  }
+  return columns;
 }
 
 /** The `"name" type, …` list of a jsonb_to_recordset record (schema names only, so safe to send as text). */
@@ -64,7 +72,8 @@ interface RowShape {
 const shapes = new Map<string, RowShape>();
 
 function shapeOf(table: PgTable, row: object): RowShape {
-  const columns = tableColumns(table).filter((c) => c.key in row);
+  const columns: ColumnShape[] = [];
+  for (const c of tableColumns(table)) if (c.key in row) columns.push(c);
   const id = `${getTableName(table)}|${columns.map((c) => c.key).join(',')}`;
   let shape = shapes.get(id);
   if (!shape) {
@@ -109,7 +118,8 @@ export function insertJsonRows<T extends PgTable, K extends keyof T['$inferSelec
 ): Promise<Pick<T['$inferSelect'], K>[]> {
   if (rows.length === 0) return Promise.resolve([]);
   const { columns, list, types } = shapeOf(table, rows[0]);
-  const records = rows.map((row) => Object.fromEntries(columns.map((c) => [c.name, toJson((row as Record<string, unknown>)[c.key])])));
+  const records: Record<string, unknown>[] = [];
+  for (const row of rows) records.push(jsonRecord(row as Record<string, unknown>, columns));
   const returning = options.returning ? returningList(table, options.returning) : sql`*`;
   // Sent at once (see send), so it can share a round trip with the statements started after it.
   return send(
@@ -118,5 +128,18 @@ export function insertJsonRows<T extends PgTable, K extends keyof T['$inferSelec
       select ${list} from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as v(${types})
       ${options.onConflictDoNothing ? sql`on conflict do nothing` : sql``}
       returning ${returning}`),
-  ).then((raw) => raw.map((r) => fromDriverRow(table, r) as Pick<T['$inferSelect'], K>));
+  ).then((raw) => fromDriverRows(table, raw) as Pick<T['$inferSelect'], K>[]);
+}
+
+/** A row as a jsonb_to_recordset record: its columns under their SQL names. */
+function jsonRecord(row: Record<string, unknown>, columns: ColumnShape[]): Record<string, unknown> {
+  const record: Record<string, unknown> = {};
+  for (const c of columns) record[c.name] = toJson(row[c.key]);
+  return record;
+}
+
+function fromDriverRows<T extends PgTable>(table: T, raw: Record<string, unknown>[]): T['$inferSelect'][] {
+  const rows: T['$inferSelect'][] = [];
+  for (const r of raw) rows.push(fromDriverRow(table, r));
+  return rows;
 }

@@ -169,19 +169,23 @@ const EVENT_TIME_FIELDS = ['memberSince', 'handicapUpdatedAt'] as const;
 /** Clamps the event times inside the effects; true if any was in the future. */
 function clampEffects(effects: EventEffects, now: Date): boolean {
   let clamped = false;
-  const clamp = (date: Date): Date => {
-    if (!isTooFarAhead(date, now)) return date;
-    clamped = true;
-    return new Date(now);
-  };
   for (const write of effects.writes) {
-    write.at = clamp(write.at);
+    if (isTooFarAhead(write.at, now)) {
+      write.at = new Date(now);
+      clamped = true;
+    }
     for (const field of EVENT_TIME_FIELDS) {
       const value = write.fields[field];
-      if (value instanceof Date) write.fields[field] = clamp(value);
+      if (value instanceof Date && isTooFarAhead(value, now)) {
+        write.fields[field] = new Date(now);
+        clamped = true;
+      }
     }
   }
-  if (effects.activity) effects.activity.occurredAt = clamp(effects.activity.occurredAt);
+  if (effects.activity && isTooFarAhead(effects.activity.occurredAt, now)) {
+    effects.activity.occurredAt = new Date(now);
+    clamped = true;
+  }
   return clamped;
 }
 

@@ -4,6 +4,12 @@ import type { Identifier } from './normalize';
 
 const lockName = (tenantId: string, identifier: Pick<Identifier, 'kind' | 'value'>) => `${tenantId}|${identifier.kind}|${identifier.value}`;
 
+function lockNamesOf(entries: readonly { tenantId: string; identifier: Pick<Identifier, 'kind' | 'value'> }[]): string[] {
+  const names: string[] = [];
+  for (const e of entries) names.push(lockName(e.tenantId, e.identifier));
+  return names;
+}
+
 /** The advisory-lock key of one identifier of one tenant. */
 export function identifierLockKey(tenantId: string, identifier: Pick<Identifier, 'kind' | 'value'>): string {
   return advisoryKey(lockName(tenantId, identifier));
@@ -19,7 +25,9 @@ export function lockIdentifiers(
   tenantId: string,
   identifiers: readonly Pick<Identifier, 'kind' | 'value'>[],
 ): Promise<void> {
-  return lockNames(tx, identifiers.map((identifier) => lockName(tenantId, identifier)));
+  const names: string[] = [];
+  for (const identifier of identifiers) names.push(lockName(tenantId, identifier));
+  return lockNames(tx, names);
 }
 
 /** The same locks for identifiers of several tenants, all in one statement (one global order, so no deadlock). */
@@ -27,7 +35,7 @@ export function lockIdentifiersOfTenants(
   tx: Tx,
   entries: readonly { tenantId: string; identifier: Pick<Identifier, 'kind' | 'value'> }[],
 ): Promise<void> {
-  return lockNames(tx, entries.map((e) => lockName(e.tenantId, e.identifier)));
+  return lockNames(tx, lockNamesOf(entries));
 }
 
 /**
@@ -38,7 +46,9 @@ export async function tryLockIdentifiersOfTenants<E extends { tenantId: string; 
   tx: Tx,
   entries: readonly E[],
 ): Promise<E[]> {
-  const names = entries.map((e) => lockName(e.tenantId, e.identifier));
+  const names = lockNamesOf(entries);
   const busy = await tryLockNames(tx, names);
-  return entries.filter((_, i) => busy.has(names[i]));
+  const held: E[] = [];
+  for (let n = 0; n < entries.length; n++) if (busy.has(names[n])) held.push(entries[n]);
+  return held;
 }

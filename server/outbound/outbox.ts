@@ -43,10 +43,11 @@ export function buildOutbound<T extends OutboundType>(draft: OutboundDraft<T>): 
  */
 export async function writeOutbox(tx: Db, drafts: OutboundDraft<OutboundType>[]): Promise<void> {
   if (drafts.length === 0) return;
-  const rows = drafts.map((d) => {
+  const rows = [];
+  for (const d of drafts) {
     const envelope = buildOutbound(d);
-    return { id: envelope.id, tenant_id: d.tenantId, type: d.type, envelope };
-  });
+    rows.push({ id: envelope.id, tenant_id: d.tenantId, type: d.type, envelope });
+  }
   await tx.execute(sql`
     insert into outbox (id, tenant_id, type, envelope)
     select id, tenant_id, type, envelope

@@ -89,8 +89,12 @@ export function complaintsFactor(facts: ScoringFacts): ScoreFactor {
     [facts.noShows90d, COMPLAINT_POINTS.noShow, 'no-show'],
     [facts.lateCancellations90d, COMPLAINT_POINTS.lateCancellation, 'late cancellation'],
   ] as const;
-  const points = counts.reduce((sum, [n, each]) => sum + n * each, 0);
-  const seen = counts.filter(([n]) => n > 0).map(([n, , word]) => plural(n, word));
+  let points = 0;
+  const seen: string[] = [];
+  for (const [n, each, word] of counts) {
+    points += n * each;
+    if (n > 0) seen.push(plural(n, word));
+  }
   return {
     name: 'complaints',
     weight: CHURN_WEIGHTS.complaints,

@@ -87,6 +87,20 @@ export async function loadScoringFacts(db: Db, input: LoadFactsInput): Promise<M
   return result;
 }
 
+function heldProfileRecords(held: HeldProfileValues[]) {
+  const records = [];
+  for (const h of held) {
+    records.push({
+      id: h.id,
+      lifetime_value: h.lifetimeValue,
+      last_booking_at: h.lastBookingAt,
+      last_email_open_at: h.lastEmailOpenAt,
+      last_email_click_at: h.lastEmailClickAt,
+    });
+  }
+  return records;
+}
+
 /** The one statement behind loadScoringFacts (exported so a test can EXPLAIN it). */
 export function scoringFactsQuery({ tenantId, profileIds, now, held }: LoadFactsInput): SQL {
   const at = (days: number) => new Date(now.getTime() - days * DAY_MS).toISOString();
@@ -94,13 +108,7 @@ export function scoringFactsQuery({ tenantId, profileIds, now, held }: LoadFacts
   const nowIso = now.toISOString();
   const golf = sql.param([...GOLF_ACTIVITY_TYPES]);
   const email = sql.param([...EMAIL_ENGAGEMENT_TYPES]);
-  const heldRows = held?.map((h) => ({
-    id: h.id,
-    lifetime_value: h.lifetimeValue,
-    last_booking_at: h.lastBookingAt,
-    last_email_open_at: h.lastEmailOpenAt,
-    last_email_click_at: h.lastEmailClickAt,
-  }));
+  const heldRows = held && heldProfileRecords(held);
   const profileSource = heldRows
     ? sql`jsonb_to_recordset(${JSON.stringify(heldRows)}::jsonb)
         as p(id uuid, lifetime_value bigint, last_booking_at timestamptz, last_email_open_at timestamptz, last_email_click_at timestamptz)`
@@ -206,21 +214,13 @@ export function scoringFactsQuery({ tenantId, profileIds, now, held }: LoadFacts
 }
 
 const date = (value: Millis) => (value === null ? null : new Date(value));
-const latest = (...values: Millis[]) => {
-  const present = values.filter((v): v is number => v !== null);
-  return present.length ? new Date(Math.max(...present)) : null;
-};
+const latest = (a: Millis, b: Millis) => (a === null ? date(b) : b === null ? new Date(a) : new Date(Math.max(a, b)));
 
 function toFacts(row: FactsRow, now: Date): ScoringFacts {
-  const invoices: InvoiceFact[] = (row.invoices ?? []).map(([sentAt, dueDate, invoiceId]) => ({
-    sentAt: new Date(sentAt),
-    dueDate,
-    invoiceId,
-  }));
-  const payments: PaymentFact[] = (row.payments ?? []).map(([paidAt, invoiceId]) => ({
-    paidAt: new Date(paidAt),
-    invoiceId,
-  }));
+  const invoices: InvoiceFact[] = [];
+  for (const [sentAt, dueDate, invoiceId] of row.invoices ?? []) invoices.push({ sentAt: new Date(sentAt), dueDate, invoiceId });
+  const payments: PaymentFact[] = [];
+  for (const [paidAt, invoiceId] of row.payments ?? []) payments.push({ paidAt: new Date(paidAt), invoiceId });
   return {
     activityCount30d: row.activity_30d ?? 0,
     activityCount90d: row.activity_90d ?? 0,

@@ -28,14 +28,21 @@ export interface AppliedEvent {
   warnings: string[];
 }
 
-function timer(steps: StepTiming[]) {
-  let last = performance.now();
-  return (step: string) => {
+/** Records each step's time since the previous one. */
+class StepTimer {
+  private last = performance.now();
+
+  constructor(private readonly steps: StepTiming[]) {}
+
+  mark(step: string): void {
     const now = performance.now();
-    steps.push({ step, ms: Math.round((now - last) * 100) / 100 });
-    last = now;
-  };
+    this.steps.push({ step, ms: Math.round((now - this.last) * 100) / 100 });
+    this.last = now;
+  }
 }
+
+/** The activity happened after `d` (or nothing is recorded yet). */
+const isLater = (occurred: Date, d: Date | null) => !d || occurred > d;
 
 /**
  * Steps 1–4 of §5 for one event inside the batch transaction: claim the sync log, resolve identity, update the
@@ -52,7 +59,7 @@ export async function applyEvent(
   const { envelope, definition, effects } = item.normalized;
   const steps: StepTiming[] = [...item.steps];
   const warnings = [...prepared.warnings];
-  const mark = timer(steps);
+  const timer = new StepTimer(steps);
   const result: AppliedEvent = {
     status: 'SUCCESS',
     profileId: null,
@@ -92,7 +99,7 @@ export async function applyEvent(
         set: { name: c.name, clubId: c.clubId, startsAt: c.startsAt, entryDeadline: c.entryDeadline },
         setWhere: sql`${competitions.publishedAt} <= ${new Date(envelope.timestamp).toISOString()}`,
       });
-    mark('update_profile');
+    timer.mark('update_profile');
     return result;
   }
 
@@ -166,7 +173,7 @@ export async function applyEvent(
     });
   }
   if (resolution.duplicateCandidateIds.length) warnings.push('duplicate_candidate_recorded');
-  mark('resolve_identity');
+  timer.mark('resolve_identity');
 
   // Step 3: profile (in memory; the batch writes it back once).
   const current = state.get(profileId)!;
@@ -196,7 +203,7 @@ export async function applyEvent(
       payload: { id: profileId, reason: effects.erase.reason, deletedAt: at.toISOString() },
     });
   }
-  mark('update_profile');
+  timer.mark('update_profile');
 
   // Step 4: activity.
   const spec = effects.activity;
@@ -236,21 +243,20 @@ export async function applyEvent(
       Object.assign(next, derived);
     } else {
       const occurred = spec.occurredAt;
-      const later = (d: Date | null) => !d || occurred > d;
-      if (!PASSIVE_ACTIVITY_TYPES.has(type) && later(next.lastActivityAt)) {
+      if (!PASSIVE_ACTIVITY_TYPES.has(type) && isLater(occurred, next.lastActivityAt)) {
         next.lastActivityAt = occurred;
         next.lastActivityType = type;
         changed.add('lastActivityAt');
       }
-      if (BOOKING_ACTIVITY_TYPES.has(type) && later(next.lastBookingAt)) {
+      if (BOOKING_ACTIVITY_TYPES.has(type) && isLater(occurred, next.lastBookingAt)) {
         next.lastBookingAt = occurred;
         changed.add('lastBookingAt');
       }
-      if (type === 'EMAIL_OPENED' && later(next.lastEmailOpenAt)) {
+      if (type === 'EMAIL_OPENED' && isLater(occurred, next.lastEmailOpenAt)) {
         next.lastEmailOpenAt = occurred;
         changed.add('lastEmailOpenAt');
       }
-      if (type === 'EMAIL_CLICKED' && later(next.lastEmailClickAt)) {
+      if (type === 'EMAIL_CLICKED' && isLater(occurred, next.lastEmailClickAt)) {
         next.lastEmailClickAt = occurred;
         changed.add('lastEmailClickAt');
       }
@@ -261,14 +267,15 @@ export async function applyEvent(
     Object.assign(next, await deriveFromActivities(tx, tenant.id, profileId));
     changed.add('lastActivityAt');
   }
-  mark('create_activity');
+  timer.mark('create_activity');
 
   // Derived profile facts: computed from the current state, so they do not depend on arrival order.
   const needsIdentities =
-    identityChanged || effects.unlinkMessagingContact || effects.erase || IDENTITY_DERIVED_FIELDS.some((f) => changed.has(f));
+    identityChanged || effects.unlinkMessagingContact || effects.erase || namesAny(changed, IDENTITY_DERIVED_FIELDS);
   const identityRows = needsIdentities ? await state.identitiesOf(profileId) : null;
   if (identityRows && next.status !== 'DELETED' && next.status !== 'MERGED') {
-    const kinds = new Set(identityRows.map((r) => r.kind));
+    const kinds = new Set<string>();
+    for (const r of identityRows) kinds.add(r.kind);
     const lifecycleStage = deriveLifecycleStage({
       membershipStatus: next.membershipStatus,
       lifetimeValue: next.lifetimeValue,
@@ -327,7 +334,8 @@ export async function applyEvent(
       },
     });
   } else if (applied.changed.length > 0 || effects.erase) {
-    const values = Object.fromEntries([...changed].map((f) => [f, serialise(next[f as keyof Profile])]));
+    const values: Record<string, unknown> = {};
+    for (const f of changed) values[f] = serialise(next[f as keyof Profile]);
     result.outbound.push({
       tenantId: tenant.id,
       type: 'crm.profile.updated',
@@ -340,7 +348,7 @@ export async function applyEvent(
   const touchedFields = new Set(changed);
   touchedFields.add('activityCount30d');
   result.touched.set(profileId, identityChanged ? 'all' : touchedFields);
-  mark('outbox');
+  timer.mark('outbox');
   return result;
 }
 
@@ -357,12 +365,22 @@ const IDENTITY_DERIVED_FIELDS = ['membershipStatus', 'lifetimeValue', 'firstName
 export function mayNeedIdentities(item: EventItem): boolean {
   const { effects } = item.normalized;
   if (effects.unlinkMessagingContact || effects.erase || effects.activity?.type === 'PAYMENT_RECEIVED') return true;
-  return effects.writes.some((w) => IDENTITY_DERIVED_FIELDS.some((f) => (w.fields as Record<string, unknown>)[f] !== undefined));
+  for (const w of effects.writes) {
+    const fields = w.fields as Record<string, unknown>;
+    for (const f of IDENTITY_DERIVED_FIELDS) if (fields[f] !== undefined) return true;
+  }
+  return false;
+}
+
+function namesAny(changed: Set<string>, fields: readonly string[]): boolean {
+  for (const f of fields) if (changed.has(f)) return true;
+  return false;
 }
 
 /** Profile email and phone are stored as identity resolution sees them: lower-case email, E.164 phone. */
 function normalizeWrites(writes: FieldWriteSet[], country: string): FieldWriteSet[] {
-  return writes.map((w) => {
+  const normalized: FieldWriteSet[] = [];
+  for (const w of writes) {
     const fields = { ...w.fields };
     if (typeof fields.email === 'string') {
       const email = normalizeEmail(fields.email);
@@ -374,8 +392,9 @@ function normalizeWrites(writes: FieldWriteSet[], country: string): FieldWriteSe
       if (phone) fields.phoneNumber = phone;
       else delete fields.phoneNumber;
     }
-    return { ...w, fields };
-  });
+    normalized.push({ ...w, fields });
+  }
+  return normalized;
 }
 
 function sameValue(a: unknown, b: unknown): boolean {

@@ -35,12 +35,49 @@ class Groups {
   }
 
   union(keys: string[]): void {
-    const [first, ...rest] = keys.map((k) => this.find(k));
-    for (const r of rest) if (r !== first) this.parent.set(r, first);
+    if (keys.length === 0) return;
+    const first = this.find(keys[0]);
+    for (let n = 1; n < keys.length; n++) {
+      const root = this.find(keys[n]);
+      if (root !== first) this.parent.set(root, first);
+    }
   }
 }
 
 const isLive = (status: string) => status === 'ACTIVE' || status === 'INACTIVE';
+const tenantOf = (p: Prepared) => p.item.normalized.envelope.tenantId;
+const keyOf = (p: Prepared, i: Identifier) => `${tenantOf(p)}|${identifierKey(i)}`;
+
+/** An event the batch may resolve: about a person, of a known club, with identifiers, not already processed. */
+function isCandidate(p: Prepared, tenants: Map<string, Tenant>): boolean {
+  return !p.duplicate && p.identifiers.length > 0 && tenants.has(tenantOf(p)) && !p.item.normalized.definition.personless;
+}
+
+/** What ties an event to others of its group: its identifiers and the profiles owning them. */
+function groupKeysOf(p: Prepared): string[] {
+  const keys: string[] = [];
+  for (const i of p.identifiers) keys.push(keyOf(p, i));
+  for (const o of p.owners.values()) keys.push(`profile|${o.profileId}`);
+  return keys;
+}
+
+/** A group the batch resolves: some event of it needs resolution, and none erases, unlinks or has an owner not live. */
+function groupQualifies(events: Prepared[]): boolean {
+  let resolves = false;
+  for (const p of events) {
+    const { effects } = p.item.normalized;
+    if (effects.erase || effects.unlinkMessagingContact) return false;
+    for (const o of p.owners.values()) if (!isLive(o.status)) return false;
+    if (!p.knownProfileId) resolves = true;
+  }
+  return resolves;
+}
+
+/** Some identifier of the group was claimed by another transaction since the prefetch read. */
+function claimedSince(events: Prepared[], taken: Map<string, unknown>): boolean {
+  for (const p of events) for (const i of p.identifiers) if (taken.has(keyOf(p, i))) return true;
+  return false;
+}
 
 /**
  * Identity resolution for the whole batch at once, for the common cases of a backlog: a person seen for the first
@@ -73,70 +110,76 @@ export async function resolveInBatch(
   state: BatchState,
   { yieldLocked = false } = {},
 ): Promise<Set<Prepared>> {
-  const known = prepared.flatMap((p) => (p.knownProfileId ? [p.knownProfileId] : []));
+  // Profiles to row-lock: the fast path's, then (below) every owner of a candidate's identifiers.
+  const toLock: string[] = [];
   // Identifiers of known profiles only where applying the event may read them (most events never do).
-  const knownNeedingIdentities = prepared.flatMap((p) => (p.knownProfileId && mayNeedIdentities(p.item) ? [p.knownProfileId] : []));
-  const tenantOf = (p: Prepared) => p.item.normalized.envelope.tenantId;
-  const keyOf = (p: Prepared, i: Identifier) => `${tenantOf(p)}|${identifierKey(i)}`;
-  const candidates = prepared.filter(
-    (p) => !p.duplicate && p.identifiers.length > 0 && tenants.has(tenantOf(p)) && !p.item.normalized.definition.personless,
-  );
+  const needingIdentities: string[] = [];
+  const candidates: Prepared[] = [];
+  for (const p of prepared) {
+    if (p.knownProfileId) {
+      toLock.push(p.knownProfileId);
+      if (mayNeedIdentities(p.item)) needingIdentities.push(p.knownProfileId);
+    }
+    if (isCandidate(p, tenants)) candidates.push(p);
+  }
 
   const groups = new Groups();
-  for (const p of candidates) {
-    groups.union([...p.identifiers.map((i) => keyOf(p, i)), ...[...p.owners.values()].map((o) => `profile|${o.profileId}`)]);
-  }
+  for (const p of candidates) groups.union(groupKeysOf(p));
   const byGroup = new Map<string, Prepared[]>();
   for (const p of candidates) {
     const root = groups.find(keyOf(p, p.identifiers[0]));
-    byGroup.set(root, [...(byGroup.get(root) ?? []), p]);
+    const events = byGroup.get(root);
+    if (events) events.push(p);
+    else byGroup.set(root, [p]);
   }
-  const qualifies = (p: Prepared) =>
-    !p.item.normalized.effects.erase &&
-    !p.item.normalized.effects.unlinkMessagingContact &&
-    [...p.owners.values()].every((o) => isLive(o.status));
-  let eligible = [...byGroup.values()].filter((events) => events.some((p) => !p.knownProfileId) && events.every(qualifies));
+  const eligible: Prepared[][] = [];
+  for (const events of byGroup.values()) if (groupQualifies(events)) eligible.push(events);
 
   // Four statements in one round trip, in this order (see send). First every identifier that resolution may claim
   // or move is advisory-locked, in one statement, before any profile row: resolveProfile (for the events left to
   // it) takes the same locks, re-entrantly, after the batch already holds rows, and taking them only then would let
   // two batches wait on each other (a deadlock costs a second).
-  const resolving = candidates.filter((p) => !p.knownProfileId).flatMap((p) => p.identifiers.map((identifier) => ({ tenantId: tenantOf(p), identifier })));
+  const resolving: { tenantId: string; identifier: Identifier }[] = [];
+  for (const p of candidates) {
+    if (!p.knownProfileId) for (const identifier of p.identifiers) resolving.push({ tenantId: tenantOf(p), identifier });
+  }
   const locked = yieldLocked ? tryLockIdentifiersOfTenants(tx, resolving) : lockIdentifiersOfTenants(tx, resolving).then(() => []);
   // Then, under those locks, whether someone claimed an unowned one since the prefetch read.
-  const unowned = new Map<string, Identifier[]>();
-  for (const p of eligible.flat()) {
-    const fresh = p.identifiers.filter((i) => !p.owners.has(identifierKey(i)));
-    if (fresh.length) unowned.set(tenantOf(p), [...(unowned.get(tenantOf(p)) ?? []), ...fresh]);
+  const wanted: { tenant_id: string; kind: string; value: string }[] = [];
+  for (const events of eligible) {
+    for (const p of events) {
+      for (const i of p.identifiers) if (!p.owners.has(identifierKey(i))) wanted.push({ tenant_id: tenantOf(p), kind: i.kind, value: i.value });
+    }
   }
-  const wanted = [...unowned].flatMap(([tenantId, ids]) => ids.map((i) => ({ tenant_id: tenantId, kind: i.kind, value: i.value })));
   const rechecked = ownersOf(tx, wanted);
   // Then a row lock, in one statement and in id order, on every profile the batch may touch: the fast path's, the
   // owners this batch plans with, and the owners resolveProfile will lock for the events left to it (it re-locks
   // them without waiting). Locks taken one by one later, in another order, are what lets two lanes deadlock. With
   // them, the identifiers of the profiles the batch may plan with.
-  const owners = candidates.flatMap((p) => [...p.owners.values()].map((o) => o.profileId));
-  const loaded = state.load([...known, ...owners], { skipLocked: yieldLocked });
-  const planned = eligible.flat().flatMap((p) => [...p.owners.values()].map((o) => o.profileId));
-  const [busyIdentifiers, taken, skippedProfiles] = await Promise.all([locked, rechecked, loaded, state.loadIdentities([...knownNeedingIdentities, ...planned])]);
+  for (const p of candidates) for (const o of p.owners.values()) toLock.push(o.profileId);
+  for (const events of eligible) for (const p of events) for (const o of p.owners.values()) needingIdentities.push(o.profileId);
+  const [busyIdentifiers, taken, skippedProfiles] = await Promise.all([
+    locked,
+    rechecked,
+    state.load(toLock, { skipLocked: yieldLocked }),
+    state.loadIdentities(needingIdentities),
+  ]);
 
   // Groups another transaction holds part of wait for the next batch, whole (their events keep their order).
   const deferred = new Set<Prepared>();
   if (yieldLocked && (busyIdentifiers.length > 0 || skippedProfiles.size > 0)) {
-    const busyRoots = new Set([
-      ...busyIdentifiers.map((e) => groups.find(`${e.tenantId}|${identifierKey(e.identifier)}`)),
-      ...[...skippedProfiles].map((id) => groups.find(`profile|${id}`)),
-    ]);
+    const busyRoots = new Set<string>();
+    for (const e of busyIdentifiers) busyRoots.add(groups.find(`${e.tenantId}|${identifierKey(e.identifier)}`));
+    for (const id of skippedProfiles) busyRoots.add(groups.find(`profile|${id}`));
     for (const [root, events] of byGroup) if (busyRoots.has(root)) for (const p of events) deferred.add(p);
-    eligible = eligible.filter((events) => !deferred.has(events[0]));
   }
-  if (taken.size) eligible = eligible.filter((events) => !events.some((p) => p.identifiers.some((i) => taken.has(keyOf(p, i)))));
 
   const now = new Date();
   const created: { id: string; tenantId: string }[] = [];
   const attached: (typeof profileIdentities.$inferInsert)[] = [];
   const pairs = new Map<string, typeof duplicateCandidates.$inferInsert>();
   for (const events of eligible) {
+    if (deferred.has(events[0]) || (taken.size > 0 && claimedSince(events, taken))) continue;
     const plan = planGroup(events, state, now);
     if (!plan) continue;
     for (const [p, resolution] of plan) {
@@ -153,7 +196,9 @@ export async function resolveInBatch(
   }
   // New people are built in memory and written whole once their events are applied, with these identifiers and
   // pairs (BatchState.flushNew): the advisory locks keep the identifiers ours until the batch commits.
-  state.adoptNew(created.map((p) => newProfileRow(p.id, p.tenantId, now)));
+  const newRows: ReturnType<typeof newProfileRow>[] = [];
+  for (const p of created) newRows.push(newProfileRow(p.id, p.tenantId, now));
+  state.adoptNew(newRows);
   state.addPlanned(attached, [...pairs.values()]);
   return deferred;
 }
@@ -194,15 +239,16 @@ function planGroup(events: Prepared[], state: BatchState, now: Date): Map<Prepar
     } else {
       profileId = plan.target.existing;
     }
-    // Every home of the plan is now its target or a profile that exists.
-    const idOf = (home: HomeRef) => ('existing' in home ? home.existing : profileId);
-    const duplicatePairs = plan.duplicates.flatMap(({ a, b, reason }) => {
-      if (idOf(a) === idOf(b)) return [];
-      const [profileA, profileB] = orderedPair(idOf(a), idOf(b));
-      return [{ profileA, profileB, reason }];
-    });
+    const duplicatePairs: BatchResolution['duplicatePairs'] = [];
+    for (const { a, b, reason } of plan.duplicates) {
+      const [idA, idB] = [idOf(a, profileId), idOf(b, profileId)];
+      if (idA === idB) continue;
+      const [profileA, profileB] = orderedPair(idA, idB);
+      duplicatePairs.push({ profileA, profileB, reason });
+    }
     const candidate = candidates.get(profileId)!;
-    const added = plan.attach.map(({ identifier }) => identifier);
+    const added: Identifier[] = [];
+    for (const { identifier } of plan.attach) added.push(identifier);
     for (const identifier of added) {
       owners.set(identifierKey(identifier), profileId);
       if (isStrongKind(identifier.kind)) (candidate.strong[identifier.kind] ??= []).push(identifier.value);
@@ -210,4 +256,9 @@ function planGroup(events: Prepared[], state: BatchState, now: Date): Map<Prepar
     result.set(p, { profileId, created: 'created' in plan.target, addedIdentifiers: added, duplicatePairs });
   }
   return result;
+}
+
+/** A plan's home as a profile id: every home is now the plan's target or a profile that exists. */
+function idOf(home: HomeRef, targetId: string): string {
+  return 'existing' in home ? home.existing : targetId;
 }

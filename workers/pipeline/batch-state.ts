@@ -41,6 +41,23 @@ function sameValue(a: unknown, b: unknown): boolean {
   return JSON.stringify(toJson(a)) === JSON.stringify(toJson(b));
 }
 
+function holdsIdentifier(held: IdentityRow[], i: { kind: IdentityKind; value: string }): boolean {
+  for (const h of held) if (h.kind === i.kind && h.value === i.value) return true;
+  return false;
+}
+
+/** A changed profile as the write-back statement reads it: its id, whether updated_at moves, and the changed columns. */
+function writeBackRecord(p: Profile, changedNames: Set<string> | undefined, bump: boolean): Record<string, unknown> {
+  const changed: string[] = [];
+  const record: Record<string, unknown> = { id: p.id, bump, changed };
+  for (const c of WRITTEN) {
+    if (!changedNames?.has(c.name)) continue;
+    changed.push(c.name);
+    record[c.name] = toJson(p[c.key]);
+  }
+  return record;
+}
+
 /**
  * The batch's unit of work: profile rows are locked and loaded once, every event of the batch updates them in
  * memory, and they are written back with one statement; activities are inserted together. A person the batch sees
@@ -77,20 +94,29 @@ export class BatchState {
    * that no longer exists is among them too, and the caller treats both alike).
    */
   load(ids: string[], { skipLocked = false } = {}): Promise<Set<string>> {
-    const missing = [...new Set(ids)].filter((id) => !this.rows.has(id)).sort();
+    const missing = this.notHeld(ids, this.rows).sort();
     if (missing.length === 0) return Promise.resolve(new Set());
     // `= any(array)`: one statement text whatever the count, prepared once. Sent at once (see send). Raw SQL mapped
     // by fromDriverRow: drizzle's select builder rebuilds the 46-column list on every call (~4 % of a live worker).
     const query = this.tx.execute<Record<string, unknown>>(
       sql`select * from profiles where id = any(${sql.param(missing)}::uuid[]) order by id for update ${skipLocked ? sql`skip locked` : sql.empty()}`,
     );
-    return send(query).then((raw) => {
-      for (const r of raw) {
-        const row = fromDriverRow(profiles, r);
-        this.rows.set(row.id, row);
-      }
-      return new Set(missing.filter((id) => !this.rows.has(id)));
-    });
+    return send(query).then((raw) => this.holdLoaded(raw, missing));
+  }
+
+  private holdLoaded(raw: Record<string, unknown>[], asked: string[]): Set<string> {
+    for (const r of raw) {
+      const row = fromDriverRow(profiles, r);
+      this.rows.set(row.id, row);
+    }
+    return new Set(this.notHeld(asked, this.rows));
+  }
+
+  /** The ids (each once) that `held` has no entry for. */
+  private notHeld(ids: string[], held: Map<string, unknown>): string[] {
+    const missing: string[] = [];
+    for (const id of new Set(ids)) if (!held.has(id)) missing.push(id);
+    return missing;
   }
 
   /** New people's profiles (newProfileRow), held in memory with no identifiers yet; inserted whole by flushNew. */
@@ -117,9 +143,7 @@ export class BatchState {
   addIdentities(id: string, identifiers: { kind: IdentityKind; value: string }[]): void {
     const held = this.identities.get(id);
     if (!held) return; // not cached: loaded from the database (which has them) when needed
-    for (const i of identifiers) {
-      if (!held.some((h) => h.kind === i.kind && h.value === i.value)) held.push({ kind: i.kind, value: i.value, unlinkedAt: null });
-    }
+    for (const i of identifiers) if (!holdsIdentifier(held, i)) held.push({ kind: i.kind, value: i.value, unlinkedAt: null });
   }
 
   get(id: string): Profile | undefined {
@@ -153,21 +177,23 @@ export class BatchState {
 
   /** Every identifier of these profiles, loaded in one query for those not held yet. */
   loadIdentities(ids: string[]): Promise<void> {
-    const missing = [...new Set(ids)].filter((id) => !this.identities.has(id));
+    const missing = this.notHeld(ids, this.identities);
     if (missing.length === 0) return Promise.resolve();
     const query = this.tx.execute<Record<string, unknown>>(
       sql`select profile_id, kind, value, unlinked_at from profile_identities where profile_id = any(${sql.param(missing)}::uuid[])`,
     );
-    return send(query).then((raw) => {
-      for (const id of missing) this.identities.set(id, []);
-      for (const r of raw) {
-        const { profileId, kind, value, unlinkedAt } = fromDriverRow(profileIdentities, r);
-        this.identities.get(profileId)!.push({ kind, value, unlinkedAt });
-      }
-      // Planned for them and not inserted yet.
-      const loaded = new Set(missing);
-      for (const i of this.newIdentities) if (loaded.has(i.profileId)) this.identities.get(i.profileId)!.push({ kind: i.kind, value: i.value, unlinkedAt: null });
-    });
+    return send(query).then((raw) => this.holdIdentities(raw, missing));
+  }
+
+  private holdIdentities(raw: Record<string, unknown>[], asked: string[]): void {
+    for (const id of asked) this.identities.set(id, []);
+    for (const r of raw) {
+      const { profileId, kind, value, unlinkedAt } = fromDriverRow(profileIdentities, r);
+      this.identities.get(profileId)!.push({ kind, value, unlinkedAt });
+    }
+    // Planned for them and not inserted yet.
+    const loaded = new Set(asked);
+    for (const i of this.newIdentities) if (loaded.has(i.profileId)) this.identities.get(i.profileId)!.push({ kind: i.kind, value: i.value, unlinkedAt: null });
   }
 
   /** Identifiers of a profile loaded with loadIdentities (empty if not loaded). */
@@ -187,14 +213,11 @@ export class BatchState {
 
   /** Does the batch hold changes to this profile (its row, identifiers or new activities) not yet written? */
   holdsUnwritten(id: string): boolean {
-    return (
-      this.unsaved.has(id) ||
-      this.dirty.has(id) ||
-      this.pending.some((a) => a.profileId === id) ||
-      this.newIdentities.some((i) => i.profileId === id)
-    );
+    if (this.unsaved.has(id) || this.dirty.has(id)) return true;
+    for (const a of this.pending) if (a.profileId === id) return true;
+    for (const i of this.newIdentities) if (i.profileId === id) return true;
+    return false;
   }
-
 
   addActivity(activity: NewActivity): void {
     this.pending.push(activity);
@@ -213,7 +236,8 @@ export class BatchState {
   private flushNew(): Promise<unknown>[] {
     const written: Promise<unknown>[] = [];
     if (this.unsaved.size > 0) {
-      const rows = [...this.unsaved].map((id) => this.rows.get(id)!);
+      const rows: Profile[] = [];
+      for (const id of this.unsaved) rows.push(this.rows.get(id)!);
       this.unsaved.clear();
       written.push(insertJsonRows(this.tx, profiles, rows, { returning: ['id'] }));
     }
@@ -245,28 +269,22 @@ export class BatchState {
       const rows = this.pending;
       this.pending = [];
       written.push(
-        insertJsonRows(this.tx, activities, rows, { returning: ['id', 'source', 'sourceEventId'] }).then((inserted) => {
-          for (const row of inserted) this.activityIds.set(`${row.source}|${row.sourceEventId}`, row.id);
-        }),
+        insertJsonRows(this.tx, activities, rows, { returning: ['id', 'source', 'sourceEventId'] }).then((inserted) => this.recordActivityIds(inserted)),
       );
     }
     return Promise.all(written).then(() => undefined);
+  }
+
+  private recordActivityIds(inserted: { id: string; source: string; sourceEventId: string }[]): void {
+    for (const row of inserted) this.activityIds.set(`${row.source}|${row.sourceEventId}`, row.id);
   }
 
   /** Writes every changed profile back in one UPDATE, sent at once (see send): a read started after it sees it. */
   flushProfiles(): Promise<void> {
     const written = this.flushNew();
     if (this.dirty.size === 0) return Promise.all(written).then(() => undefined);
-    const records = [...this.dirty].map((id) => {
-      const p = this.rows.get(id)!;
-      const changed = WRITTEN.filter((c) => this.changedColumns.get(id)?.has(c.name));
-      return Object.fromEntries([
-        ['id', id],
-        ['bump', this.bumped.has(id)],
-        ['changed', changed.map((c) => c.name)],
-        ...changed.map((c) => [c.name, toJson(p[c.key])]),
-      ]);
-    });
+    const records: Record<string, unknown>[] = [];
+    for (const id of this.dirty) records.push(writeBackRecord(this.rows.get(id)!, this.changedColumns.get(id), this.bumped.has(id)));
     this.dirty.clear();
     this.bumped.clear();
     this.changedColumns.clear();

@@ -91,34 +91,34 @@ export class Batcher {
   /** Runs one batch; returns the events it deferred, still pending. */
   private async run(batch: Pending[], lane: number, { mayDefer = true } = {}): Promise<Pending[]> {
     const startedAt = performance.now();
+    const items: PipelineItem[] = [];
+    let yieldLocked = mayDefer;
     for (const p of batch) {
-      if (p.item.kind === 'event' && !p.item.steps.some((s) => s.step === 'batch_wait')) {
+      items.push(p.item);
+      if (p.deferrals >= MAX_DEFERRALS) yieldLocked = false;
+      if (p.item.kind === 'event' && !findStep(p.item.steps, 'batch_wait')) {
         p.item.steps.push({ step: 'batch_wait', ms: Math.round((startedAt - p.submittedAt) * 100) / 100 });
       }
     }
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.options.beforeBatch?.(batch.map((p) => p.item));
-        const yieldLocked = mayDefer && batch.every((p) => p.deferrals < MAX_DEFERRALS);
-        const outcomes = await processBatch(
-          this.options.db,
-          batch.map((p) => p.item),
-          { yieldLocked },
-        );
+        await this.options.beforeBatch?.(items);
+        const outcomes = await processBatch(this.options.db, items, { yieldLocked });
         const deferred: Pending[] = [];
-        batch.forEach((p, i) => {
-          const outcome = outcomes[i];
+        for (let n = 0; n < batch.length; n++) {
+          const p = batch[n];
+          const outcome = outcomes[n];
           if (outcome.status === 'DEFERRED') {
             p.deferrals++;
             deferred.push(p);
             // The event trace shows the time it waited for whoever held its person (another worker, a staff merge, the
             // nightly sweep): the batches that passed it over, added up.
             if (p.item.kind === 'event') addStepTime(p.item.steps, 'person_held_elsewhere', performance.now() - startedAt);
-            return;
+            continue;
           }
           this.router.learn(p.item, outcome, lane);
           p.resolve(outcome);
-        });
+        }
         return deferred;
       } catch (error) {
         if (isConnectivityError(error)) {
@@ -144,8 +144,13 @@ export class Batcher {
   }
 }
 
+function findStep(steps: StepTiming[], step: string): StepTiming | undefined {
+  for (const s of steps) if (s.step === step) return s;
+  return undefined;
+}
+
 function addStepTime(steps: StepTiming[], step: string, ms: number): void {
-  const existing = steps.find((s) => s.step === step);
+  const existing = findStep(steps, step);
   const total = (existing?.ms ?? 0) + ms;
   if (existing) existing.ms = Math.round(total * 100) / 100;
   else steps.push({ step, ms: Math.round(total * 100) / 100 });

@@ -42,42 +42,39 @@ export async function prefetch(
   state: BatchState,
 ): Promise<Prepared[]> {
   const seen = new Set<string>();
-  const prepared: Prepared[] = items.map((item) => {
-    const { envelope, effects } = item.normalized;
+  const prepared: Prepared[] = [];
+  for (const item of items) {
+    const { envelope } = item.normalized;
     const key = `${envelope.source}|${envelope.id}`;
     const duplicate = seen.has(key);
     seen.add(key);
     const tenant = tenants.get(envelope.tenantId);
-    const identifiers: Identifier[] = [];
-    const warnings = [...item.normalized.warnings];
-    if (tenant) {
-      for (const hints of [envelope.identity ?? {}, effects.identities] as IdentityHints[]) {
-        const n = normalizeIdentifiers(hints, { country: tenant.country });
-        identifiers.push(...n.identifiers);
-        warnings.push(...n.warnings);
-      }
-    }
-    return { item, identifiers, warnings, duplicate, knownProfileId: null, anyKnown: false, owners: new Map(), seenBefore: false };
-  });
+    prepared.push({ item, ...identifiersOf(item, tenant), duplicate, knownProfileId: null, anyKnown: false, owners: new Map(), seenBefore: false });
+  }
 
   // The claim is a lock per event (a duplicate delivery on another worker waits here, then sees SUCCESS), then a read
   // of what the log already holds; the row itself is written once, with the outcome, at the end of the batch. The
   // read is a statement of its own, sent after the locks: its snapshot is taken once they are granted, so it sees
   // what a holder committed. Identifier owners and payments already counted are looked up for every claimed event
   // at the same time (a duplicate's answers are simply unused): all four statements share one round trip.
-  const claims = prepared.filter((p) => !p.duplicate);
-  const keys = claims.map(({ item }) => ({ source: item.normalized.envelope.source, event_id: item.normalized.envelope.id }));
-  const wanted = claims.flatMap((p) =>
-    p.identifiers.map((i) => ({ tenant_id: p.item.normalized.envelope.tenantId, kind: i.kind, value: i.value })),
-  );
+  const claims: Prepared[] = [];
+  const keys: { source: string; event_id: string }[] = [];
+  const lockKeys: string[] = [];
+  const wanted: { tenant_id: string; kind: string; value: string }[] = [];
   // Payments already counted in lifetime value (each payment id counts once, §3).
-  const payments = claims.flatMap((p) => {
-    const activity = p.item.normalized.effects.activity;
-    const paymentId = activity?.type === 'PAYMENT_RECEIVED' ? activity.properties.paymentId : undefined;
-    return paymentId !== undefined ? [{ tenant_id: p.item.normalized.envelope.tenantId, payment_id: String(paymentId) }] : [];
-  });
+  const payments: { tenant_id: string; payment_id: string }[] = [];
+  for (const p of prepared) {
+    if (p.duplicate) continue;
+    claims.push(p);
+    const { envelope, effects } = p.item.normalized;
+    keys.push({ source: envelope.source, event_id: envelope.id });
+    lockKeys.push(`sync_log|${envelope.source}|${envelope.id}`);
+    for (const i of p.identifiers) wanted.push({ tenant_id: envelope.tenantId, kind: i.kind, value: i.value });
+    const paymentId = effects.activity?.type === 'PAYMENT_RECEIVED' ? effects.activity.properties.paymentId : undefined;
+    if (paymentId !== undefined) payments.push({ tenant_id: envelope.tenantId, payment_id: String(paymentId) });
+  }
   const [, logged, byKey, paid] = await Promise.all([
-    lockNames(tx, keys.map((k) => `sync_log|${k.source}|${k.event_id}`)),
+    lockNames(tx, lockKeys),
     keys.length === 0
       ? []
       : send(
@@ -107,7 +104,8 @@ export async function prefetch(
         ),
   ]);
 
-  const earlier = new Map(logged.map((r) => [`${r.source}|${r.event_id}`, r]));
+  const earlier = new Map<string, (typeof logged)[number]>();
+  for (const r of logged) earlier.set(`${r.source}|${r.event_id}`, r);
   const reused: { source: string; event_id: string }[] = [];
   for (const p of claims) {
     const e = p.item.normalized.envelope;
@@ -126,20 +124,60 @@ export async function prefetch(
   }
 
   for (const p of claims) {
-    if (p.duplicate || p.identifiers.length === 0) continue;
-    const tenantId = p.item.normalized.envelope.tenantId;
-    const found = p.identifiers.map((i) => byKey.get(`${tenantId}|${identifierKey(i)}`));
-    p.anyKnown = found.some(Boolean);
-    p.identifiers.forEach((i, n) => {
-      const o = found[n];
-      if (o) p.owners.set(identifierKey(i), o);
-    });
-    if (found.some((o) => !o || (o.status !== 'ACTIVE' && o.status !== 'INACTIVE'))) continue;
-    const ids = new Set(found.map((o) => o!.profileId));
-    if (ids.size === 1) p.knownProfileId = [...ids][0];
+    if (!p.duplicate && p.identifiers.length > 0) findOwners(p, byKey);
   }
   for (const row of paid) state.paymentsSeen.add(`${row.tenant_id}|${row.payment_id}`);
   return prepared;
+}
+
+/**
+ * The event's identifiers, normalised in its club's country (none when the club is unknown: it is dead-lettered).
+ */
+function identifiersOf(item: EventItem, tenant: Tenant | undefined): { identifiers: Identifier[]; warnings: string[] } {
+  const identifiers: Identifier[] = [];
+  const warnings = [...item.normalized.warnings];
+  if (!tenant) return { identifiers, warnings };
+  const { envelope, effects } = item.normalized;
+  for (const hints of [envelope.identity ?? {}, effects.identities] as IdentityHints[]) {
+    const n = normalizeIdentifiers(hints, { country: tenant.country });
+    for (const i of n.identifiers) identifiers.push(i);
+    for (const w of n.warnings) warnings.push(w);
+  }
+  return { identifiers, warnings };
+}
+
+/**
+ * Records who owned each of the event's identifiers when the batch started, and the one live profile owning them
+ * all, if there is one (the fast path).
+ */
+function findOwners(p: Prepared, byKey: Map<string, { profileId: string; status: string }>) {
+  const tenantId = p.item.normalized.envelope.tenantId;
+  let allLive = true;
+  let only: string | null = null;
+  let several = false;
+  for (const i of p.identifiers) {
+    const key = identifierKey(i);
+    const o = byKey.get(`${tenantId}|${key}`);
+    if (!o) {
+      allLive = false;
+      continue;
+    }
+    p.anyKnown = true;
+    p.owners.set(key, o);
+    if (o.status !== 'ACTIVE' && o.status !== 'INACTIVE') allLive = false;
+    if (only === null) only = o.profileId;
+    else if (only !== o.profileId) several = true;
+  }
+  if (allLive && !several) p.knownProfileId = only;
+}
+
+function ownersByKey(rows: { tenant_id: string; kind: string; value: string; profile_id: string; status: string }[]) {
+  const owners = new Map<string, { profileId: string; status: string }>();
+  for (const o of rows) {
+    const key = identifierKey({ kind: o.kind as Identifier['kind'], value: o.value });
+    owners.set(`${o.tenant_id}|${key}`, { profileId: o.profile_id, status: o.status });
+  }
+  return owners;
 }
 
 /** The owners of identifiers, one statement for any number: `tenant|identifierKey` → owning profile and its status. */
@@ -158,10 +196,5 @@ export function ownersOf(
       join profiles p on p.id = i.profile_id
       where i.tenant_id = w.tenant_id and i.kind = w.kind and i.value = w.value
       limit 1) as o`);
-  return send(query).then((rows) => new Map(
-    rows.map((o) => [
-      `${o.tenant_id}|${identifierKey({ kind: o.kind as Identifier['kind'], value: o.value })}`,
-      { profileId: o.profile_id, status: o.status },
-    ]),
-  ));
+  return send(query).then(ownersByKey);
 }

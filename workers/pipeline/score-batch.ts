@@ -1,4 +1,5 @@
 import type { Tx } from '@/server/db/client';
+import type { Profile } from '@/server/db/schema';
 import { ADVOCATE_ENGAGEMENT } from '@/server/profiles/fields';
 import { loadScoringFacts } from '@/server/scoring/load-facts';
 import { scoreRows, type ScoreChange, type ScoreHistoryRow } from '@/server/scoring/rescore';
@@ -40,22 +41,28 @@ async function rescoreHeld(
   input: { tenantId: string; profileIds: string[]; now: Date; correlationId: string },
 ): Promise<BatchScores> {
   const { tenantId, now } = input;
-  const rows = [...new Set(input.profileIds)].flatMap((id) => {
-    const row = state.get(id);
-    if (!row || (row.status !== 'ACTIVE' && row.status !== 'INACTIVE')) return [];
-    const scoredAt = row.churnRiskScoreAt ?? row.engagementScoreAt;
-    return scoredAt && scoredAt > now ? [] : [row];
-  });
+  // Live profiles not scored after `now` already (a later batch's scores stand).
+  const rows: Profile[] = [];
+  const ids: string[] = [];
+  const current = [];
+  for (const id of new Set(input.profileIds)) {
+    const r = state.get(id);
+    if (!r || (r.status !== 'ACTIVE' && r.status !== 'INACTIVE')) continue;
+    const scoredAt = r.churnRiskScoreAt ?? r.engagementScoreAt;
+    if (scoredAt && scoredAt > now) continue;
+    rows.push(r);
+    ids.push(id);
+    current.push({
+      id: r.id,
+      engagement_score: r.engagementScore,
+      engagement_level: r.engagementLevel,
+      churn_risk_score: r.churnRiskScore,
+      churn_risk_level: r.churnRiskLevel,
+    });
+  }
   if (rows.length === 0) return { changes: new Map(), history: [], outbound: [] };
 
-  const facts = await loadScoringFacts(tx, { tenantId, profileIds: rows.map((r) => r.id), now, held: rows });
-  const current = rows.map((r) => ({
-    id: r.id,
-    engagement_score: r.engagementScore,
-    engagement_level: r.engagementLevel,
-    churn_risk_score: r.churnRiskScore,
-    churn_risk_level: r.churnRiskLevel,
-  }));
+  const facts = await loadScoringFacts(tx, { tenantId, profileIds: ids, now, held: rows });
   const { changes, updates, history, outbound } = scoreRows(current, facts, { ...input, emitProfileUpdated: true });
   for (const u of updates) {
     const row = state.get(u.id)!;

@@ -38,8 +38,11 @@ export class AlreadySucceededError extends Error {
  */
 export async function markSucceeded(tx: Tx, successes: Success[]): Promise<void> {
   if (successes.length === 0) return;
-  const payload = JSON.stringify(
-    successes.map((s) => ({
+  const records = [];
+  // An event that had been dead-lettered (and was retried, or redelivered) is resolved by its success.
+  const retried: { source: string; event_id: string }[] = [];
+  for (const s of successes) {
+    records.push({
       tenant_id: s.tenantId,
       source: s.source,
       event_id: s.eventId,
@@ -50,8 +53,10 @@ export async function markSucceeded(tx: Tx, successes: Success[]): Promise<void>
       activity_id: s.activityId,
       steps: s.steps,
       warnings: s.warnings,
-    })),
-  );
+    });
+    if (s.seenBefore) retried.push({ source: s.source, event_id: s.eventId });
+  }
+  const payload = JSON.stringify(records);
   const written = await tx.execute<{ source: string; event_id: string }>(sql`
     insert into sync_log (tenant_id, source, event_id, event_type, status, attempts, body_hash, event_at, profile_id,
       activity_id, steps, warnings, processed_at)
@@ -76,8 +81,6 @@ export async function markSucceeded(tx: Tx, successes: Success[]): Promise<void>
     const done = new Set(written.map((r) => `${r.source}|${r.event_id}`));
     throw new AlreadySucceededError(successes.filter((s) => !done.has(`${s.source}|${s.eventId}`)));
   }
-  // An event that had been dead-lettered (and was retried, or redelivered) is resolved by its success.
-  const retried = successes.filter((s) => s.seenBefore).map((s) => ({ source: s.source, event_id: s.eventId }));
   if (retried.length === 0) return;
   await tx.execute(sql`
     update dead_letters d set resolved_at = now()
