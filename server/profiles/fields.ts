@@ -81,7 +81,9 @@ export interface AppliedWrites extends FieldStateWithVersions {
 }
 
 function changedFields(before: ProfileFieldState, after: ProfileFieldState): WritableField[] {
-  return WRITABLE_FIELDS.filter((field) => !sameValue(before[field], after[field]));
+  const changed: WritableField[] = [];
+  for (const field of WRITABLE_FIELDS) if (!sameValue(before[field], after[field])) changed.push(field);
+  return changed;
 }
 
 /**
