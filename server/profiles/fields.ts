@@ -89,7 +89,8 @@ function changedFields(before: ProfileFieldState, after: ProfileFieldState): Wri
 /**
  * Last-writer-wins: a field takes a write whose [rank, time, event id] is greater than the version it holds, so
  * the same events delivered in any order leave the same state. A winning write of the same value still moves the
- * version (otherwise the outcome would depend on order). Pure; the inputs are not modified.
+ * version (otherwise the outcome would depend on order). Pure; the inputs are not modified, and come back themselves
+ * when no write applies.
  */
 export function applyWrites(
   state: ProfileFieldState,
@@ -97,19 +98,22 @@ export function applyWrites(
   writes: readonly FieldWriteSet[],
   eventId: string,
 ): AppliedWrites {
-  const next: Record<WritableField, FieldValue> = { ...state };
+  // Copied on the first write that applies: most events write no field (a booking, an email opened).
+  let next: Record<WritableField, FieldValue> | null = null;
   let nextVersions = versions;
   for (const write of writes) {
     const incoming: FieldVersion = [write.rank, write.at.toISOString(), eventId];
     for (const field of WRITABLE_FIELDS) {
       const value = write.fields[field];
       if (value === undefined) continue;
-      if (!writeApplies(incoming, nextVersions[field], value, next[field])) continue;
+      if (!writeApplies(incoming, nextVersions[field], value, (next ?? state)[field])) continue;
       if (nextVersions === versions) nextVersions = { ...versions };
       nextVersions[field] = incoming;
+      next ??= { ...state };
       next[field] = value;
     }
   }
+  if (!next) return { state, versions, changed: [], versionsMoved: false };
   const nextState = next as ProfileFieldState;
   return { state: nextState, versions: nextVersions, changed: changedFields(state, nextState), versionsMoved: nextVersions !== versions };
 }

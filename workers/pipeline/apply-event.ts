@@ -181,7 +181,7 @@ export async function applyEvent(
   const writes = current.status === 'DELETED' ? [] : normalizeWrites(effects.writes, tenant.country);
   const applied = applyWrites(current, current.fieldVersions, writes, envelope.id);
   const identityChanged = resolution.created || resolution.merges.length > 0 || resolution.addedIdentifiers.length > 0;
-  const next: Profile = { ...current, ...applied.state, fieldVersions: applied.versions };
+  const next: Profile = applied.state === current ? { ...current } : { ...current, ...applied.state, fieldVersions: applied.versions };
   const changed = new Set<string>(applied.changed);
 
   if (effects.unlinkMessagingContact || effects.erase) await state.flush();
