@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Database } from '@/server/db/client';
 import { withSystemScope } from '@/server/db/scope';
@@ -36,7 +36,7 @@ export interface JobHandlerOptions {
 
 /** The hash the sync log keeps of an event's normalised envelope (an id reused with another body is flagged). */
 export function bodyHashOf(data: unknown): string {
-  return createHash('sha256').update(JSON.stringify(data ?? null)).digest('hex');
+  return hash('sha256', JSON.stringify(data ?? null), 'hex');
 }
 
 /**

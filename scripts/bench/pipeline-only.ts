@@ -6,7 +6,7 @@
  * KEEP=1 keeps the database (for EXPLAIN).
  *   npx tsx scripts/bench/pipeline-only.ts [events] [batch]
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { Session } from 'node:inspector/promises';
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
@@ -29,7 +29,7 @@ const items: PipelineItem[] = generateDemo({ tenantId: BENCH_TENANT, people: Mat
     const name = 'name' in p && !('type' in p) ? (p as { name: string }).name : 'event';
     const data = name === 'event' ? p : (p as { data: unknown }).data;
     const normalized = normalizeJob({ name, data, timestamp: Date.now() });
-    return { kind: 'event', jobId: String(i), jobName: name, jobData: data, normalized, bodyHash: createHash('sha256').update(JSON.stringify(normalized.envelope)).digest('hex'), steps: [] };
+    return { kind: 'event', jobId: String(i), jobName: name, jobData: data, normalized, bodyHash: hash('sha256', JSON.stringify(normalized.envelope), 'hex'), steps: [] };
   });
 // Statement timings: each statement's time runs until the next one starts (the batch runs them in sequence).
 const stats = new Map<string, { n: number; ms: number }>();

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { foldEmail } from '@/server/identity/normalize';
@@ -24,7 +24,7 @@ export interface SignInThrottle {
 
 /** Redis keys hold a hash of the address, never the address itself. */
 function accountKey(email: string): string {
-  return createHash('sha256').update(foldEmail(email)).digest('hex').slice(0, 32);
+  return hash('sha256', foldEmail(email), 'hex').slice(0, 32);
 }
 
 /**

@@ -1,11 +1,11 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Tx } from './client';
 import { send } from './send';
 
 /** A stable signed 64-bit advisory-lock key for a name (as a decimal string, the way Postgres takes a bigint). */
 export function advisoryKey(name: string): string {
-  return createHash('sha256').update(name).digest().readBigInt64BE(0).toString();
+  return hash('sha256', name, 'buffer').readBigInt64BE(0).toString();
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { CrmEvent, IdentityHints } from '../events/envelope';
 import type { FlatMessagingJob } from '../events/publisher';
 import type { Rng } from './random';
@@ -46,7 +46,7 @@ const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
  * two different events must never share an id: the CRM rightly takes the second as a redelivery.
  */
 export function salted(id: string, salt: number): string {
-  const digest = createHash('sha256').update(`${salt}|${id}`).digest();
+  const digest = hash('sha256', `${salt}|${id}`, 'buffer');
   if (id.startsWith('evt_')) return `evt_${Array.from(digest.subarray(0, 22), (byte) => BASE62[byte % 62]).join('')}`;
   const hex = digest.toString('hex');
   const variant = '89ab'[digest[8]! & 0x3];

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { z } from 'zod';
 import { NonRetryableError } from '../errors';
 import { mayHoldUnstorable, storableJson, storableText, UNSTORABLE_REPLACED } from '../storable-text';
@@ -275,7 +275,7 @@ function guessSourceOf(jobName: string, data: unknown, jobId?: string): EventSou
     } catch {
       body = String(data);
     }
-    return `job-${createHash('sha256').update(`${jobName}\n${body}`).digest('hex').slice(0, 24)}`;
+    return `job-${hash('sha256', `${jobName}\n${body}`, 'hex').slice(0, 24)}`;
   };
   if (!isObject(data)) return { source: 'unknown', eventId: fallbackId(), type: jobName, tenantId: null };
 

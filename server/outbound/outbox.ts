@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Db } from '../db/client';
 import { sql } from 'drizzle-orm';
 import { outboundPayloadSchemas, type OutboundEnvelope, type OutboundPayload, type OutboundType } from './catalog';
@@ -18,8 +18,8 @@ export interface OutboundDraft<T extends OutboundType> {
 }
 
 export function outboundId(type: string, correlationId: string | null, key: string): string {
-  const hash = createHash('sha256').update(`${type}|${correlationId ?? ''}|${key}`).digest('hex').slice(0, 32);
-  return `crm_${hash}`;
+  const digest = hash('sha256', `${type}|${correlationId ?? ''}|${key}`, 'hex').slice(0, 32);
+  return `crm_${digest}`;
 }
 
 export function buildOutbound<T extends OutboundType>(draft: OutboundDraft<T>): OutboundEnvelope<T> {

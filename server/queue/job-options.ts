@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { JobsOptions } from 'bullmq';
 
 /** 1 try + 3 retries at 1 s, 2 s, 4 s (§5). The worker enforces the same budget for jobs added without it. */
@@ -26,7 +26,7 @@ export const OUTBOUND_KEEP_COMPLETED = { age: 3600, count: 10000 };
  */
 export function jobIdFor(eventId: string): string {
   if (/^[A-Za-z0-9_.-]+$/.test(eventId) && !/^\d+$/.test(eventId) && eventId.length <= 128) return eventId;
-  return `h-${createHash('sha256').update(eventId).digest('hex').slice(0, 40)}`;
+  return `h-${hash('sha256', eventId, 'hex').slice(0, 40)}`;
 }
 
 export function inboundJobOptions(eventId: string, priority: number): JobsOptions {

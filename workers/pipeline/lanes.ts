@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { ItemOutcome, PipelineItem } from './types';
 
@@ -25,7 +25,7 @@ function identityKeys(item: PipelineItem): string[] {
 }
 
 function hashOf(text: string): number {
-  return createHash('md5').update(text).digest().readUInt32BE(0);
+  return hash('md5', text, 'buffer').readUInt32BE(0);
 }
 
 /**
