@@ -48,6 +48,21 @@ describe('applyWrites', () => {
     expect(older.changed).toEqual([]);
   });
 
+  it('hands back its inputs themselves when no write applies (the pipeline then copies the profile once)', () => {
+    const newer = applyWrites(EMPTY, {}, [auth('2026-01-02T00:00:00Z', { membershipStatus: 'LAPSED' })], 'e2');
+    for (const writes of [[], [auth('2026-01-01T00:00:00Z', { membershipStatus: 'ACTIVE' })]]) {
+      const result = applyWrites(newer.state, newer.versions, writes, 'e1');
+      expect(result.state).toBe(newer.state);
+      expect(result.versions).toBe(newer.versions);
+      expect(result).toMatchObject({ changed: [], versionsMoved: false });
+    }
+    // A winning write of the same value moves the version, so it is not "no write": a new state and new versions.
+    const same = applyWrites(newer.state, newer.versions, [auth('2026-01-03T00:00:00Z', { membershipStatus: 'LAPSED' })], 'e3');
+    expect(same.state).not.toBe(newer.state);
+    expect(same).toMatchObject({ changed: [], versionsMoved: true });
+    expect(newer.state.membershipStatus).toBe('LAPSED');
+  });
+
   it('breaks equal times by event id so both orders agree', () => {
     const gold = auth('2026-01-01T00:00:00Z', { membershipTier: 'Gold' });
     const silver = auth('2026-01-01T00:00:00Z', { membershipTier: 'Silver' });
