@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Tx } from '@/server/db/client';
-import { competitions, type Profile, type Tenant, type StepTiming } from '@/server/db/schema';
+import { competitions, isLiveStatus, type Profile, type Tenant, type StepTiming } from '@/server/db/schema';
 import { writeDeadLetter } from '@/server/dead-letters/store';
 import type { FieldWriteSet } from '@/server/events/types';
 import { identifierKey, normalizeEmail, normalizePhone } from '@/server/identity/normalize';
@@ -117,7 +117,7 @@ export async function applyEvent(
     if (duplicatePairs.length) warnings.push('duplicate_candidate_recorded');
     state.addIdentities(profileId, addedIdentifiers);
     for (const i of identifiers) state.resolvedKeys.add(identifierKey(i));
-  } else if (known && (known.status === 'ACTIVE' || known.status === 'INACTIVE')) {
+  } else if (known && isLiveStatus(known.status)) {
     resolution = { profileId: known.id, created: false, merges: [], duplicateCandidateIds: [], addedIdentifiers: [], createdProfileIds: [] };
   } else {
     // Resolution reads and writes the rows of the profiles that own these identifiers: if one may be a row this

@@ -1,6 +1,6 @@
 import type { Tx } from '@/server/db/client';
 import { newId } from '@/server/db/ids';
-import { duplicateCandidates, profileIdentities, type Tenant } from '@/server/db/schema';
+import { duplicateCandidates, isLiveStatus, profileIdentities, type Tenant } from '@/server/db/schema';
 import { lockIdentifiersOfTenants, tryLockIdentifiersOfTenants } from '@/server/identity/locks';
 import { dedupeIdentifiers, identifierKey, type Identifier } from '@/server/identity/normalize';
 import { newProfileRow } from '@/server/profiles/new-profile';
@@ -44,7 +44,6 @@ class Groups {
   }
 }
 
-const isLive = (status: string) => status === 'ACTIVE' || status === 'INACTIVE';
 const tenantOf = (p: Prepared) => p.item.normalized.envelope.tenantId;
 const keyOf = (p: Prepared, i: Identifier) => `${tenantOf(p)}|${identifierKey(i)}`;
 
@@ -67,7 +66,7 @@ function groupQualifies(events: Prepared[]): boolean {
   for (const p of events) {
     const { effects } = p.item.normalized;
     if (effects.erase || effects.unlinkMessagingContact) return false;
-    for (const o of p.owners.values()) if (!isLive(o.status)) return false;
+    for (const o of p.owners.values()) if (!isLiveStatus(o.status)) return false;
     if (!p.knownProfileId) resolves = true;
   }
   return resolves;
@@ -214,7 +213,7 @@ function planGroup(events: Prepared[], state: BatchState, now: Date): Map<Prepar
   for (const p of events) {
     for (const [key, o] of p.owners) {
       const row = state.get(o.profileId);
-      if (!row || !isLive(row.status)) return null;
+      if (!row || !isLiveStatus(row.status)) return null;
       owners.set(key, o.profileId);
       if (candidates.has(row.id)) continue;
       const strong: CandidateProfile['strong'] = {};

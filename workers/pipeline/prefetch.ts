@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { lockNames } from '@/server/db/advisory-locks';
 import type { Tx } from '@/server/db/client';
 import { send } from '@/server/db/send';
-import type { Tenant } from '@/server/db/schema';
+import { isLiveStatus, type Tenant } from '@/server/db/schema';
 import type { IdentityHints } from '@/server/events/envelope';
 import { identifierKey, normalizeIdentifiers, type Identifier } from '@/server/identity/normalize';
 import type { BatchState } from './batch-state';
@@ -164,7 +164,7 @@ function findOwners(p: Prepared, byKey: Map<string, { profileId: string; status:
     }
     p.anyKnown = true;
     p.owners.set(key, o);
-    if (o.status !== 'ACTIVE' && o.status !== 'INACTIVE') allLive = false;
+    if (!isLiveStatus(o.status)) allLive = false;
     if (only === null) only = o.profileId;
     else if (only !== o.profileId) several = true;
   }

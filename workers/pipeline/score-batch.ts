@@ -1,5 +1,5 @@
 import type { Tx } from '@/server/db/client';
-import type { Profile } from '@/server/db/schema';
+import { isLiveStatus, type Profile } from '@/server/db/schema';
 import { ADVOCATE_ENGAGEMENT } from '@/server/profiles/fields';
 import { loadScoringFacts } from '@/server/scoring/load-facts';
 import { scoreRows, type ScoreChange, type ScoreHistoryRow } from '@/server/scoring/rescore';
@@ -47,7 +47,7 @@ async function rescoreHeld(
   const current = [];
   for (const id of new Set(input.profileIds)) {
     const r = state.get(id);
-    if (!r || (r.status !== 'ACTIVE' && r.status !== 'INACTIVE')) continue;
+    if (!r || !isLiveStatus(r.status)) continue;
     const scoredAt = r.churnRiskScoreAt ?? r.engagementScoreAt;
     if (scoredAt && scoredAt > now) continue;
     rows.push(r);

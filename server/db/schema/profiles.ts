@@ -21,6 +21,8 @@ export const LIFECYCLE_STAGES = ['SUBSCRIBER', 'LEAD', 'PROSPECT', 'CUSTOMER', '
 export const CHURN_LEVELS = ['MINIMAL', 'LOW', 'MODERATE', 'HIGH', 'CRITICAL'] as const;
 export const ENGAGEMENT_LEVELS = ['AT_RISK', 'LOW', 'AVERAGE', 'GOOD', 'EXCELLENT'] as const;
 export type ProfileStatus = (typeof PROFILE_STATUSES)[number];
+/** A profile events still apply to and scoring still reads: not merged away, not erased. */
+export const isLiveStatus = (status: string) => status === 'ACTIVE' || status === 'INACTIVE';
 export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
 export type ChurnLevel = (typeof CHURN_LEVELS)[number];
 export type EngagementLevel = (typeof ENGAGEMENT_LEVELS)[number];
