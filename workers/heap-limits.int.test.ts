@@ -1,17 +1,8 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '@/test/harness';
+import { freePort } from '@/test/ports';
 import { startWorkerProcess, waitFor, type WorkerProcess } from '@/test/worker-process';
 import type { WorkerMetrics } from './health';
-
-/** A port nothing listens on now (the OS picks it). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 // node-flags.ts: V8's heap flags are process-wide, so the pipeline thread runs with the same limits as the main
 // thread (a thread's own resourceLimits would lose to them), and neither heap alone can reach the 400 MB RSS target.

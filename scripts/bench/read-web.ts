@@ -4,8 +4,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import path from 'node:path';
+import { freePort } from '@/test/ports';
 import { webBuildIsFresh } from '../web-build';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -27,17 +27,6 @@ export async function ensureWebBuild(log: (line: string) => void): Promise<void>
   child.stderr.on('data', keep);
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   if (code !== 0) throw new Error(`next build failed (exit ${code}):\n${output.join('').split('\n').slice(-30).join('\n')}`);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** `next start` in its own process group (so stopping it stops everything it started) on the given database. */

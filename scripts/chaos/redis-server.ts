@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import type { Cleanup } from './cleanup';
-import { freePort } from './ports';
+import { freePort } from '@/test/ports';
 import { waitUntil } from './wait';
 
 const REDIS_SERVER = '/usr/bin/redis-server';

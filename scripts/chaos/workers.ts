@@ -1,7 +1,7 @@
 import { startWorkerProcess } from '@/test/worker-process';
 import type { WorkerMetrics } from '@/workers/health';
 import type { Cleanup } from './cleanup';
-import { freePort } from './ports';
+import { freePort } from '@/test/ports';
 import { waitUntil } from './wait';
 
 export interface WorkerTarget {
