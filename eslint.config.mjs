@@ -5,7 +5,7 @@ const config = [
   ...nextCoreWebVitals,
   ...nextTypescript,
   {
-    ignores: ['node_modules/**', '.next/**', 'drizzle/**', 'test-results/**', 'playwright-report/**', 'next-env.d.ts', '.scratch*', '.demo/**'],
+    ignores: ['node_modules/**', '.next/**', 'drizzle/**', 'test-results/**', 'playwright-report/**', 'next-env.d.ts', '.scratch*', '.demo/**', 'dist/**'],
   },
   {
     rules: {

@@ -21,6 +21,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['**/*.int.test.ts'],
+          globalSetup: ['test/global-setup.ts'],
           exclude: ['node_modules/**', 'e2e/**'],
           environment: 'node',
           testTimeout: 60_000,

@@ -12,6 +12,8 @@ import { generateDemo, toPublishable } from '@/server/demo/generate';
 import { waitForDrain } from '@/server/demo/seed';
 import { createPublisher } from '@/server/events/publisher';
 import { createRedis } from '@/server/queue/connection';
+import { buildWorker } from '@/workers/build';
+import { workerNodeArgs } from '@/workers/node-flags';
 import { E2E, serviceEnv } from './env';
 import { LASTING_DEAD_LETTERS, lastingDeadLetterEvents, RETRY_EVENT_ID, retryEvent, zaneleEvents } from './seed-events';
 
@@ -57,7 +59,7 @@ async function createPeople(db: Database): Promise<void> {
 function startWorker(): ChildProcess {
   mkdirSync(path.join(ROOT, 'test-results'), { recursive: true });
   const log = createWriteStream(path.join(ROOT, 'test-results', 'e2e-worker.log'));
-  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['workers/main.ts'], {
+  const child = spawn(process.execPath, workerNodeArgs(), {
     cwd: ROOT,
     env: { ...process.env, ...serviceEnv(), NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -99,6 +101,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     sql.raw('create trigger e2e_simulated_fault before insert on activities for each row execute function e2e_simulated_fault()'),
   );
 
+  await buildWorker();
   const worker = startWorker();
   const publisher = createPublisher({ prefix: E2E.queuePrefix, redisUrl: E2E.redisUrl });
   try {

@@ -20,6 +20,7 @@ import { CastBook } from '@/server/demo/people';
 import { env } from '@/server/env';
 import { createRedis, INBOUND_QUEUE } from '@/server/queue/connection';
 import { inboundJobOptions, KEEP_COMPLETED } from '@/server/queue/job-options';
+import { buildWorker } from '@/workers/build';
 import { cpuShares, cpuSnapshot, formatCpu, type CpuShares } from './bench/cpu';
 import { stepPercentiles } from './bench/steps';
 import { BENCH_TENANT, freshBenchEnv, percentile, startWorker, waitUntil, type BenchEnv } from './bench/setup';
@@ -440,6 +441,7 @@ async function main() {
   const config = env();
   const log = (s: string) => (args.json ? process.stderr.write(`${s}\n`) : console.log(s));
   log(`Clubhouse CRM pipeline benchmark — ${args.events.toLocaleString()} events, worker concurrency ${config.WORKER_CONCURRENCY}, lanes ${config.WORKER_LANES}, batch ${config.WORKER_BATCH_SIZE}`);
+  await buildWorker();
   log('Generating the workload (the demo generator\'s mix)…');
   const workload = buildWorkload(args.events, 4242, args.people);
   log(`  ${workload.unique.toLocaleString()} events of ${(args.people ?? defaultPeople(args.events)).toLocaleString()} people + ${workload.duplicates} duplicates + ${workload.bad} bad; ${workload.personless} club-level`);

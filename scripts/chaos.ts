@@ -17,6 +17,7 @@ import { SCENARIOS } from './chaos/scenarios';
 import { formatNotes, formatTable, type TableRow } from './chaos/table';
 import type { ChaosOptions, ScenarioContext, ScenarioResult } from './chaos/types';
 import { buildWorkload } from './chaos/workload';
+import { buildWorker } from '@/workers/build';
 
 function positive(value: string): number {
   const n = Number(value);
@@ -81,6 +82,7 @@ async function bounded<T>(timeoutMs: number, body: (cleanup: Cleanup, signal: Ab
 }
 
 async function main() {
+  await buildWorker();
   const selected = SCENARIOS.filter((s) => !opts.only || opts.only.includes(s.id));
   // One fixed moment for the whole run: the generator's ids depend on it, so the model and every scenario share them.
   const now = Math.floor(Date.now() / 60_000) * 60_000;

@@ -22,6 +22,7 @@ import { DEFAULT_PEOPLE, DEMO_TENANT_ID, generateDemo, summarizeCast, summarizeI
 import { seedDemoEvents, type SeedProgress } from '@/server/demo/seed';
 import { env } from '@/server/env';
 import { createPublisher } from '@/server/events/publisher';
+import { buildWorker } from '@/workers/build';
 import { workerNodeArgs } from '@/workers/node-flags';
 import { checkServices, formatProblems } from './preflight';
 import { webBuildIsFresh } from './web-build';
@@ -242,7 +243,8 @@ async function main() {
     const { tenant } = await createTenant(db, { id: DEMO_TENANT_ID, name: 'Demo Golf Club', country: 'ZA', actor: ACTOR });
     await ensureLogins(db);
 
-    step('Starting the worker (logs: .demo/worker.log)');
+    step('Building and starting the worker (logs: .demo/worker.log)');
+    await buildWorker();
     const worker = startChild('worker', process.execPath, workerNodeArgs(), path.join(LOG_DIR, 'worker.log'));
     const workerDied = failOnExit(worker);
 

@@ -12,12 +12,14 @@ export interface WorkerProcess {
 }
 
 /**
- * Node's arguments for a worker process. CRM_CPU_PROF=<dir> (benchmarks, chaos runs): each worker writes a V8 CPU
- * profile there when it exits (open it in Chrome's DevTools).
+ * Node's arguments for a worker process (built first: workers/build.ts). For benchmarks and chaos runs:
+ * CRM_CPU_PROF=<dir>: each worker writes a V8 CPU profile there when it exits (open it in Chrome's DevTools);
+ * CRM_WORKER_FLAGS="…": more Node or V8 flags, space-separated (`--trace-gc-nvp`, a heap setting to compare).
  */
 export function profiledWorkerNodeArgs(): string[] {
   const dir = process.env.CRM_CPU_PROF;
-  return workerNodeArgs(dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []);
+  const flags = process.env.CRM_WORKER_FLAGS?.split(' ').filter(Boolean) ?? [];
+  return workerNodeArgs([...(dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []), ...flags]);
 }
 
 /** Starts a real worker process (workers/main.ts) against the test's database and queue prefix. */

@@ -16,7 +16,10 @@
  */
 export const WORKER_NODE_FLAGS = ['--max-old-space-size=192', '--max-semi-space-size=32'] as const;
 
-/** Node's arguments to run the worker from the repository root (TypeScript through tsx). */
+/** The built worker (workers/build.ts), relative to the repository root. */
+export const WORKER_ENTRY = 'dist/worker/main.mjs';
+
+/** Node's arguments to run the built worker (workers/build.ts) from the repository root. */
 export function workerNodeArgs(extra: readonly string[] = []): string[] {
-  return [...WORKER_NODE_FLAGS, ...extra, '--import', 'tsx', 'workers/main.ts'];
+  return [...WORKER_NODE_FLAGS, ...extra, WORKER_ENTRY];
 }

@@ -14,13 +14,17 @@ import type { FromThread, PipelineThreadOptions, ThreadHeap, ToThread } from './
  *
  * The thread is part of the process: if it dies, the process exits (its jobs stall and are redelivered).
  */
+// The built worker (workers/build.ts) has the thread built beside it; from the sources (tests), the entry module
+// registers tsx's loader in the thread and loads pipeline-thread.ts.
+const THREAD_ENTRY = import.meta.url.endsWith('.mjs') ? './pipeline-thread.mjs' : './pipeline-thread-entry.mjs';
+
 export function startPipelineThread(options: PipelineThreadOptions & { logger: Logger }) {
   const { logger, ...threadOptions } = options;
-  const thread = new Thread(new URL('./pipeline-thread-entry.mjs', import.meta.url), {
+  const thread = new Thread(new URL(THREAD_ENTRY, import.meta.url), {
     workerData: threadOptions satisfies PipelineThreadOptions,
-    // V8's heap flags are refused in a thread's execArgv, and not needed there: they are process-wide and size the
-    // thread's heap too (node-flags.ts).
-    execArgv: process.execArgv.filter((a) => !a.startsWith('--max-')),
+    // Only the CPU profiler's options (CRM_CPU_PROF): V8's flags are refused in a thread's execArgv, and not needed
+    // there, as they are process-wide and apply to the thread's heap too (node-flags.ts).
+    execArgv: process.execArgv.filter((a) => a.startsWith('--cpu-prof')),
   });
   const waiting = new Map<number, { resolve: (r: JobResult) => void; reject: (e: Error) => void }>();
   let seq = 0;
