@@ -13,8 +13,25 @@
  * pairs of `npm run bench -- --only backlog --events 100000 --workers 1` against 128 / 16 MB: 1,912 vs 1,727
  * events/s on average (ahead in 4 of 5), less worker CPU per event in every pair (0.50 vs 0.58 ms), peak RSS
  * 358–373 MB against 292–303 MB.
+ *
+ * The two others cut the mark-compacts, whose concurrent marking of the ~40 MB the pipeline thread keeps (code,
+ * caches, batches in flight) cost ~100 ms of a helper thread's CPU each: `--trace-gc-nvp` over 50,000 events showed
+ * 57 of them in the pipeline thread and 21 in the main thread. V8 sizes the old generation's next limit with a
+ * growing factor scaled to the heap's maximum, 1.3 for one this small, so a mark-compact came after every ~13 MB of
+ * promotions; `--heap-growing-percent=100` lets the old generation double first (still under the maximum). And V8
+ * learns which allocation sites' objects survive and then allocates theirs straight in the old generation: here that
+ * is every object a batch keeps while in flight, which dies soon after, so each one filled the old generation
+ * without ever dying young (`--no-allocation-site-pretenuring`). Together: 16 mark-compacts in the pipeline thread and
+ * none of note in the main thread for the same 50,000 events; three rotations of `npm run bench -- --only backlog
+ * --events 100000 --workers 1` (19:25–19:32 on 2026-12-06) gave 2,827 / 2,720 / 2,664 events/s against 2,295 / 2,560
+ * / 2,186 without them, worker CPU 0.288–0.315 against 0.358–0.418 ms per event, peak RSS 328–334 against 293–305 MB.
  */
-export const WORKER_NODE_FLAGS = ['--max-old-space-size=192', '--max-semi-space-size=32'] as const;
+export const WORKER_NODE_FLAGS = [
+  '--max-old-space-size=192',
+  '--max-semi-space-size=32',
+  '--heap-growing-percent=100',
+  '--no-allocation-site-pretenuring',
+] as const;
 
 /** The built worker (workers/build.ts), relative to the repository root. */
 export const WORKER_ENTRY = 'dist/worker/main.mjs';
