@@ -10,6 +10,7 @@
  * Prints a table (Markdown) and exits 1 if any scenario fails.
  */
 import { Command, InvalidArgumentError } from 'commander';
+import { buildWorker } from '@/workers/build';
 import { Cleanup } from './chaos/cleanup';
 import type { StoreState } from './chaos/model';
 import { buildModel } from './chaos/reference';
@@ -17,7 +18,6 @@ import { SCENARIOS } from './chaos/scenarios';
 import { formatNotes, formatTable, type TableRow } from './chaos/table';
 import type { ChaosOptions, ScenarioContext, ScenarioResult } from './chaos/types';
 import { buildWorkload } from './chaos/workload';
-import { buildWorker } from '@/workers/build';
 
 function positive(value: string): number {
   const n = Number(value);

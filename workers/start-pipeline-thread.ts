@@ -4,6 +4,10 @@ import type { InboundJobData, JobResult } from './job-handler';
 import { perTurnGroup } from './per-turn-group';
 import type { FromThread, PipelineThreadOptions, ThreadHeap, ToThread } from './pipeline-thread';
 
+// The built worker (workers/build.ts) has the thread built beside it; from the sources (tests), the entry module
+// registers tsx's loader in the thread and loads pipeline-thread.ts.
+const THREAD_ENTRY = import.meta.url.endsWith('.mjs') ? './pipeline-thread.mjs' : './pipeline-thread-entry.mjs';
+
 /**
  * Starts the pipeline thread: the database half of the worker (parse, batches, sync log, dead letters) on a thread
  * of its own, so that BullMQ's half on the main thread (fetching jobs, renewing locks, completing jobs, the outbox
@@ -14,10 +18,6 @@ import type { FromThread, PipelineThreadOptions, ThreadHeap, ToThread } from './
  *
  * The thread is part of the process: if it dies, the process exits (its jobs stall and are redelivered).
  */
-// The built worker (workers/build.ts) has the thread built beside it; from the sources (tests), the entry module
-// registers tsx's loader in the thread and loads pipeline-thread.ts.
-const THREAD_ENTRY = import.meta.url.endsWith('.mjs') ? './pipeline-thread.mjs' : './pipeline-thread-entry.mjs';
-
 export function startPipelineThread(options: PipelineThreadOptions & { logger: Logger }) {
   const { logger, ...threadOptions } = options;
   const thread = new Thread(new URL(THREAD_ENTRY, import.meta.url), {
