@@ -8,14 +8,16 @@
  * the chaos runs build before they start a worker, so a worker process always runs the current sources.
  *   npx tsx workers/build.ts
  */
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { WORKER_ENTRY } from './node-flags';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
-export async function buildWorker(): Promise<void> {
-  await build({
+/** Builds the worker; returns the files it wrote (none when the build is unchanged). */
+export async function buildWorker(): Promise<string[]> {
+  const { outputFiles } = await build({
     absWorkingDir: ROOT,
     entryPoints: { main: 'workers/main.ts', 'pipeline-thread': 'workers/pipeline-thread.ts' },
     outdir: path.dirname(WORKER_ENTRY),
@@ -27,7 +29,21 @@ export async function buildWorker(): Promise<void> {
     target: 'node20',
     sourcemap: 'linked',
     logLevel: 'warning',
+    write: false,
   });
+  // A file that did not change is left alone, and one that did is replaced by a rename: a worker that starts while
+  // another process builds (the demo running during a test run) never reads half a file.
+  const written: string[] = [];
+  for (const file of outputFiles) {
+    const current = await readFile(file.path).catch(() => null);
+    if (current?.equals(file.contents)) continue;
+    await mkdir(path.dirname(file.path), { recursive: true });
+    const partial = `${file.path}.${process.pid}.partial`;
+    await writeFile(partial, file.contents);
+    await rename(partial, file.path);
+    written.push(path.relative(ROOT, file.path));
+  }
+  return written;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
