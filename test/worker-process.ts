@@ -12,7 +12,8 @@ export interface WorkerProcess {
 }
 
 /**
- * Node's arguments for a worker process (built first: workers/build.ts). For benchmarks and chaos runs:
+ * Node's arguments for a worker process, which runs the build (the caller builds first: workers/build.ts). For
+ * benchmarks and chaos runs:
  * CRM_CPU_PROF=<dir>: each worker writes a V8 CPU profile there when it exits (open it in Chrome's DevTools);
  * CRM_WORKER_FLAGS="…": more Node or V8 flags, space-separated (`--trace-gc-nvp`, a heap setting to compare).
  */

@@ -14,13 +14,14 @@ import { build } from 'esbuild';
 import { WORKER_ENTRY } from './node-flags';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
+const OUT_DIR = path.join(ROOT, path.dirname(WORKER_ENTRY));
 
 /** Builds the worker; returns the files it wrote (none when the build is unchanged). */
 export async function buildWorker(): Promise<string[]> {
   const { outputFiles } = await build({
     absWorkingDir: ROOT,
     entryPoints: { main: 'workers/main.ts', 'pipeline-thread': 'workers/pipeline-thread.ts' },
-    outdir: path.dirname(WORKER_ENTRY),
+    outdir: OUT_DIR,
     outExtension: { '.js': '.mjs' },
     bundle: true,
     packages: 'external',
@@ -34,10 +35,10 @@ export async function buildWorker(): Promise<string[]> {
   // A file that did not change is left alone, and one that did is replaced by a rename: a worker that starts while
   // another process builds (the demo running during a test run) never reads half a file.
   const written: string[] = [];
+  await mkdir(OUT_DIR, { recursive: true });
   for (const file of outputFiles) {
     const current = await readFile(file.path).catch(() => null);
     if (current?.equals(file.contents)) continue;
-    await mkdir(path.dirname(file.path), { recursive: true });
     const partial = `${file.path}.${process.pid}.partial`;
     await writeFile(partial, file.contents);
     await rename(partial, file.path);
