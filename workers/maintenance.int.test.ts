@@ -25,7 +25,7 @@ describe('table maintenance', () => {
   it('vacuums a table past its dead-row threshold when the server runs without autovacuum', async () => {
     const ids = Array.from({ length: 2500 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
     await ctx.db.insert(profiles).values(ids.map((id) => ({ id, tenantId: 'test-club' })));
-    // 2,000 dead rows, past 1,000 + 10 % of the 500 left. Deleted rather than rewritten: a profile update is a HOT
+    // 2,000 dead rows, past 1,000 + 20 % of the 500 left. Deleted rather than rewritten: a profile update is a HOT
     // update now, and pages prune its dead versions themselves as they fill. On the one owner connection, so that
     // forcing its statistics out makes them visible at once.
     await ownerDb.execute(sql`delete from profiles where id >= ${ids[500]}::uuid`);

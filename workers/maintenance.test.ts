@@ -12,12 +12,12 @@ const table = (t: Partial<TableActivity> & { live: number }): TableActivity => (
 });
 
 describe('maintenanceFor', () => {
-  it('vacuums past 1,000 + 10 % dead row versions, analyzes past 1,000 + 50 % changes, otherwise leaves the table alone', () => {
+  it('vacuums past 1,000 + 20 % dead row versions, analyzes past 1,000 + 50 % changes, otherwise leaves the table alone', () => {
     const grown = { liveAtLastAnalyze: 2_000 };
-    expect(maintenanceFor(table({ live: 6_000, dead: 1_601 }))).toBe('vacuum');
-    expect(maintenanceFor(table({ live: 6_000, dead: 1_601, modifiedSinceAnalyze: 4_000, ...grown }))).toBe('vacuum');
-    expect(maintenanceFor(table({ live: 6_000, dead: 1_601, modifiedSinceAnalyze: 4_001, ...grown }))).toBe('vacuum analyze');
-    expect(maintenanceFor(table({ live: 6_000, dead: 1_600, ...grown }))).toBeNull();
+    expect(maintenanceFor(table({ live: 6_000, dead: 2_201 }))).toBe('vacuum');
+    expect(maintenanceFor(table({ live: 6_000, dead: 2_201, modifiedSinceAnalyze: 4_000, ...grown }))).toBe('vacuum');
+    expect(maintenanceFor(table({ live: 6_000, dead: 2_201, modifiedSinceAnalyze: 4_001, ...grown }))).toBe('vacuum analyze');
+    expect(maintenanceFor(table({ live: 6_000, dead: 2_200, ...grown }))).toBeNull();
     expect(maintenanceFor(table({ live: 150_000, modifiedSinceAnalyze: 76_001, liveAtLastAnalyze: 73_999 }))).toBe('analyze');
     expect(maintenanceFor(table({ live: 150_000, modifiedSinceAnalyze: 76_000, liveAtLastAnalyze: 74_000 }))).toBeNull();
     expect(maintenanceFor(table({ live: 1, dead: 3, modifiedSinceAnalyze: 4 }))).toBeNull();

@@ -25,18 +25,20 @@ export interface TableActivity {
 export const RESAMPLE_STILL_TABLE_MS = 10 * 60_000;
 
 /**
- * What a table needs: a vacuum once the dead row versions pass 1,000 + 10 % of the live rows (autovacuum's own rule,
- * with a floor), an analyze once the changes since the last one pass 1,000 + 50 % and the last sample is stale
- * (below); both when both are due. The pipeline rewrites every profile a batch touches, so without vacuums `profiles`
- * holds ten dead versions per live row within minutes and every lock, read and write-back of a profile slows down
- * with it. Analyzing is for plans, and the pipeline's hot look-ups are index probes whatever the plan; autovacuum's
- * 10 % analyzed a backlog's growing sync log and activities every 5 s, up to 0.7 s of a core each time (a 30,000-row
- * sample with its jsonb columns). A vacuum does not analyze on its own account: live traffic has `profiles` past its
- * dead-row mark every few seconds, and an analyze each time sampled the whole table and made every connection plan
- * its statements on profiles again.
+ * What a table needs: a vacuum once the dead row versions pass 1,000 + 20 % of the live rows (autovacuum's own scale
+ * factor, with a floor of 1,000 rows), an analyze once the changes since the last one pass 1,000 + 50 % and the last
+ * sample is stale (below); both when both are due. The pipeline rewrites every profile a batch touches, so without
+ * vacuums `profiles` holds ten dead versions per live row within minutes and every lock, read and write-back of a
+ * profile slows down with it. Not sooner: each vacuum of `profiles` reads every page and every index, the trigram index
+ * among them (a backfill of new people touches every page between two vacuums), and at 10 % a 60,000-person backfill
+ * spent a fifth of Postgres's time vacuuming it, ~0.7 s every 5 s. Analyzing is for plans, and the pipeline's hot
+ * look-ups are index probes whatever the plan; autovacuum's 10 % analyzed a backlog's growing sync log and activities
+ * every 5 s, up to 0.7 s of a core each time (a 30,000-row sample with its jsonb columns). A vacuum does not analyze on
+ * its own account: live traffic has `profiles` past its dead-row mark every few seconds, and an analyze each time
+ * sampled the whole table and made every connection plan its statements on profiles again.
  */
 export function maintenanceFor(t: TableActivity): 'vacuum' | 'vacuum analyze' | 'analyze' | null {
-  const vacuum = t.dead > 1000 + 0.1 * t.live;
+  const vacuum = t.dead > 1000 + 0.2 * t.live;
   const analyze = t.modifiedSinceAnalyze > 1000 + 0.5 * t.live && sampleIsStale(t);
   if (vacuum) return analyze ? 'vacuum analyze' : 'vacuum';
   return analyze ? 'analyze' : null;
