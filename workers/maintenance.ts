@@ -31,11 +31,11 @@ export const RESAMPLE_STILL_TABLE_MS = 10 * 60_000;
  * vacuums `profiles` holds ten dead versions per live row within minutes and every lock, read and write-back of a
  * profile slows down with it. Not sooner: each vacuum of `profiles` reads every page and every index, the trigram index
  * among them (a backfill of new people touches every page between two vacuums), and at 10 % a 60,000-person backfill
- * spent a fifth of Postgres's time vacuuming it, ~0.7 s every 5 s. Analyzing is for plans, and the pipeline's hot
- * look-ups are index probes whatever the plan; autovacuum's 10 % analyzed a backlog's growing sync log and activities
- * every 5 s, up to 0.7 s of a core each time (a 30,000-row sample with its jsonb columns). A vacuum does not analyze on
- * its own account: live traffic has `profiles` past its dead-row mark every few seconds, and an analyze each time
- * sampled the whole table and made every connection plan its statements on profiles again.
+ * spent a fifth of Postgres's statement time vacuuming it, ~0.8 s every ~7 s. Analyzing is for plans, and the
+ * pipeline's hot look-ups are index probes whatever the plan; autovacuum's 10 % analyzed a backlog's growing sync log
+ * and activities every 5 s, up to 0.7 s of a core each time (a 30,000-row sample with its jsonb columns). A vacuum does
+ * not analyze on its own account: live traffic has `profiles` past its dead-row mark every few seconds, and an analyze
+ * each time sampled the whole table and made every connection plan its statements on profiles again.
  */
 export function maintenanceFor(t: TableActivity): 'vacuum' | 'vacuum analyze' | 'analyze' | null {
   const vacuum = t.dead > 1000 + 0.2 * t.live;
