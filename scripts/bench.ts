@@ -179,13 +179,14 @@ async function redisMemory(): Promise<number> {
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
 /** BullMQ alone: no-op jobs, the same job options and worker concurrency, one consumer per process. */
-async function measureCeiling(n: number, concurrency: number, log: (s: string) => void): Promise<number> {
+async function measureCeiling(n: number, concurrency: number, log: (s: string) => void): Promise<{ perSec: number; stealPct: number | null }> {
   const prefix = `bench:ceiling:${process.pid}`;
   const connection = createRedis();
   const queue = new Queue(INBOUND_QUEUE, { connection, prefix });
   const jobs = Array.from({ length: n }, (_, i) => ({ name: 'event', data: { i, pad: 'x'.repeat(600) }, opts: inboundJobOptions(`noop-${i}`, 2) }));
   await publish(queue, jobs);
   const workerConnection = createRedis({ forWorker: true });
+  const cpuStart = cpuSnapshot();
   let done = 0;
   let first = 0;
   let last = 0;
@@ -195,14 +196,17 @@ async function measureCeiling(n: number, concurrency: number, log: (s: string) =
     done++;
   }, { connection: workerConnection, prefix, concurrency, removeOnComplete: KEEP_COMPLETED });
   await waitUntil(async () => done >= n, 600_000);
+  const cpuEnd = cpuSnapshot();
   await worker.close();
   await queue.obliterate({ force: true });
   await queue.close();
   connection.disconnect();
   workerConnection.disconnect();
   const perSec = Math.round(n / ((last - first) / 1000));
-  log(`  ceiling: ${n.toLocaleString()} no-op jobs at ${perSec.toLocaleString()}/s`);
-  return perSec;
+  // The ratio compares two stages run minutes apart: steal in one and not the other moves it.
+  const stealPct = cpuStart && cpuEnd ? cpuShares(cpuStart, cpuEnd, []).stealPct : null;
+  log(`  ceiling: ${n.toLocaleString()} no-op jobs at ${perSec.toLocaleString()}/s${stealPct === null ? '' : ` (steal ${stealPct} % of the machine)`}`);
+  return { perSec, stealPct };
 }
 
 async function settledCount(env: BenchEnv): Promise<number> {
@@ -461,7 +465,8 @@ async function main() {
   }
 
   log('Measuring the ceiling (BullMQ no-op consumption)…');
-  const ceilingPerSec = await measureCeiling(Math.min(args.events, 50_000), config.WORKER_CONCURRENCY, log);
+  const ceiling = await measureCeiling(Math.min(args.events, 50_000), config.WORKER_CONCURRENCY, log);
+  const ceilingPerSec = ceiling.perSec;
 
   log('Backlog throughput…');
   const backlog: BacklogResult[] = [];
@@ -476,6 +481,8 @@ async function main() {
     eventsPerSec: one.eventsPerSec,
     eventsPerSecByWorkers: Object.fromEntries(backlog.map((b) => [b.workers, b.eventsPerSec])),
     ceilingPerSec,
+    ceilingStealPct: ceiling.stealPct,
+    stealPctByWorkers: Object.fromEntries(backlog.map((b) => [b.workers, b.cpu?.stealPct ?? null])),
     ratio: Math.round((one.eventsPerSec / ceilingPerSec) * 1000) / 1000,
     p50Ms: latency.p50Ms,
     p95Ms: latency.p95Ms,

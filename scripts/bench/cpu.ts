@@ -3,16 +3,19 @@ import os from 'node:os';
 
 /**
  * Where the machine's CPU went during a stage: the worker processes, Postgres (every `postgres` process: the
- * backends serving the workers, the WAL writer, the checkpointer), Redis, everything else, and idle. Read from
- * /proc (Linux only; elsewhere `cpuSnapshot` returns null and nothing is printed). Figures are % of the whole
- * machine, so a 2-core machine's four parts and idle add up to 100.
+ * backends serving the workers, the WAL writer, the checkpointer), Redis, everything else, the time the hypervisor
+ * gave this machine's cores to another one (steal), and idle. Read from /proc (Linux only; elsewhere `cpuSnapshot`
+ * returns null and nothing is printed). Figures are % of the whole machine, so the parts add up to 100. Steal is
+ * apart because it is no process's cost: on a virtual machine whose neighbours are busy it slows every stage, and a
+ * run with much of it is slower for reasons outside the product.
  */
 export interface CpuSnapshot {
   /** Clock ticks per process id, with the process's command name. */
   processes: Map<number, { comm: string; ticks: number }>;
-  /** Ticks of the whole machine: busy and idle. */
+  /** Ticks of the whole machine: busy, idle and stolen by the hypervisor. */
   busy: number;
   idle: number;
+  steal: number;
 }
 
 const TICKS_PER_SECOND = 100; // USER_HZ, 100 on every Linux this project runs on
@@ -39,10 +42,12 @@ export function cpuSnapshot(): CpuSnapshot | null {
     if (t) processes.set(Number(entry), t);
   }
   const [cpu] = readFileSync('/proc/stat', 'utf8').split('\n');
-  const n = cpu.split(/\s+/).slice(1).map(Number);
-  const idle = n[3] + n[4]; // idle + iowait
-  const busy = n.reduce((a, b) => a + b, 0) - idle;
-  return { processes, busy, idle };
+  // user nice system idle iowait irq softirq steal (guest time is already counted in user and nice).
+  const n = cpu.split(/\s+/).slice(1, 9).map(Number);
+  const idle = n[3] + n[4];
+  const steal = n[7] ?? 0;
+  const busy = n.reduce((a, b) => a + b, 0) - idle - steal;
+  return { processes, busy, idle, steal };
 }
 
 export interface CpuShares {
@@ -50,6 +55,7 @@ export interface CpuShares {
   postgresPct: number;
   redisPct: number;
   otherPct: number;
+  stealPct: number;
   idlePct: number;
   /** Worker CPU milliseconds per event, when the event count is given. */
   workerMsPerEvent?: number;
@@ -70,7 +76,8 @@ export function cpuShares(before: CpuSnapshot, after: CpuSnapshot, workerPids: n
   }
   const busy = after.busy - before.busy;
   const idle = after.idle - before.idle;
-  const total = busy + idle || 1;
+  const steal = after.steal - before.steal;
+  const total = busy + idle + steal || 1;
   const pct = (ticks: number) => Math.round((ticks / total) * 1000) / 10;
   const perEvent = (ticks: number) => (events ? Math.round(((ticks / TICKS_PER_SECOND) * 1000 * 1000) / events) / 1000 : undefined);
   return {
@@ -78,6 +85,7 @@ export function cpuShares(before: CpuSnapshot, after: CpuSnapshot, workerPids: n
     postgresPct: pct(postgres),
     redisPct: pct(redis),
     otherPct: pct(Math.max(0, busy - worker - postgres - redis)),
+    stealPct: pct(steal),
     idlePct: pct(idle),
     workerMsPerEvent: perEvent(worker),
     postgresMsPerEvent: perEvent(postgres),
@@ -87,5 +95,5 @@ export function cpuShares(before: CpuSnapshot, after: CpuSnapshot, workerPids: n
 
 export function formatCpu(s: CpuShares): string {
   const per = s.workerMsPerEvent === undefined ? '' : ` — CPU ms per event: worker ${s.workerMsPerEvent}, Postgres ${s.postgresMsPerEvent}, Redis ${s.redisMsPerEvent}`;
-  return `CPU (% of the machine): worker ${s.workerPct}, Postgres ${s.postgresPct}, Redis ${s.redisPct}, other ${s.otherPct}, idle ${s.idlePct}${per}`;
+  return `CPU (% of the machine): worker ${s.workerPct}, Postgres ${s.postgresPct}, Redis ${s.redisPct}, other ${s.otherPct}, steal ${s.stealPct}, idle ${s.idlePct}${per}`;
 }
