@@ -16,10 +16,13 @@ const envSchema = z.object({
   /** Jobs held at once: about three batches, so a full batch is waiting whenever a lane finishes one. */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(600),
   /**
-   * Parallel database transactions the worker batches events into. One on 2 cores: in live traffic a second lane
-   * halved each batch and spent the machine's last idle CPU on their fixed costs (10-minute soaks at 1,216 events/s:
-   * p99 117 ms with one lane, 277 with two), and a backlog is no slower with one (2,799 / 2,837 vs 2,613 / 2,827
-   * events/s). With more, events are routed by profile, so lanes rarely wait on each other's row locks.
+   * Parallel database transactions the worker batches events into. With more than one, events are routed to lanes by
+   * person, so lanes rarely wait on each other's row locks, and a lane opens a transaction of its own only for a full
+   * batch (workers/pipeline/batcher.ts): live traffic runs one transaction at a time, whole batches, and a backlog
+   * runs a transaction per lane. One by default: two (with WORKER_CONCURRENCY=1000, so each lane has a full batch
+   * waiting) measured 10–15 % more on a backlog on 2026-12-07 but not on every boot before, and hold ~25 MB more
+   * jobs; the setting to try for a one-off replay. Before 2026-12-07 a second lane halved every live batch (10-minute
+   * soaks at 1,216 events/s: p99 117 ms with one lane, 277 with two).
    */
   WORKER_LANES: z.coerce.number().int().min(1).max(32).default(1),
   /**

@@ -34,11 +34,11 @@ function hashOf(text: string): number {
  * person's first SCL and TeeTime events both claim their email).
  *
  * Once one of an event's identifiers has resolved (learn), the event goes to its profile's lane: the lane the
- * profile's first resolved event ran in. Before that (a new person, whose first events may still be in flight),
- * every identifier routed takes the lane of its event, so the next event that shares any of them goes to the same
- * lane; failing both, an event goes by its strongest identifier. A family sharing an email thus shares a lane too
- * (its members' events would otherwise wait on each other's lock of that email); people who share nothing spread
- * over the lanes. Profile first, because identifiers alone can split a person for good: two identifiers that first
+ * profile's first resolved event was routed to (a batch may carry other lanes' events too: see Batcher). Before
+ * that (a new person, whose first events may still be in flight), every identifier routed takes the lane of its
+ * event, so the next event that shares any of them goes to the same lane; failing both, an event goes by its
+ * strongest identifier. A family sharing an email thus shares a lane too (its members' events would otherwise
+ * wait on each other's lock of that email); people who share nothing spread over the lanes. Profile first, because identifiers alone can split a person for good: two identifiers that first
  * meet in the database (a contact matched by a phone no earlier event carried beside a member number, a merge)
  * had taken different lanes, and every later event of that person then locked the same profile row from one lane
  * or the other (in a live soak, a fifth of the worker's sampled active statements were one lane waiting on the
@@ -66,7 +66,7 @@ export class LaneRouter {
     return lane;
   }
 
-  /** Learns where an event's identifiers resolved, and gives a profile seen for the first time the lane it ran in. */
+  /** Learns where an event's identifiers resolved, and gives a profile seen for the first time the lane it was routed to. */
   learn(item: PipelineItem, outcome: ItemOutcome, lane: number): void {
     if (this.lanes === 1 || outcome.status !== 'SUCCESS' || !outcome.profileId) return;
     for (const key of identityKeys(item)) this.profileOf.set(key, outcome.profileId);
