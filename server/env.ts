@@ -20,10 +20,10 @@ const envSchema = z.object({
    * person, so lanes rarely wait on each other's row locks, and a lane opens a transaction of its own only for a full
    * batch (workers/pipeline/batcher.ts): live traffic runs one transaction at a time, whole batches, and a backlog
    * runs a transaction per lane. One by default: two (with WORKER_CONCURRENCY=1000, so each lane has a full batch
-   * waiting) measured 10–15 % more on a backlog on 2026-12-07 (the million in 504.6 s against 596.5) but not on every
-   * boot before, and holds more jobs (the million's peak RSS 404.7 against 365.9 MB): for a one-off replay on a worker
-   * with memory to spare. Before 2026-12-07 a second lane halved every live batch (10-minute soaks at 1,216 events/s:
-   * p99 117 ms with one lane, 277 with two).
+   * waiting) took the million in 504.6 s against 596.5 on one boot of 2026-12-07 but 556.2 against 569.5 on the next
+   * (with 800 jobs, 665.4), and hold more jobs (its peak RSS 404.7–407.5 against 366–370 MB): for a one-off replay on a
+   * worker with memory to spare. Before 2026-12-07 a second lane halved every live batch (10-minute soaks at 1,216
+   * events/s: p99 117 ms with one lane, 277 with two).
    */
   WORKER_LANES: z.coerce.number().int().min(1).max(32).default(1),
   /**

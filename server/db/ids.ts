@@ -7,7 +7,7 @@ import { v7 } from 'uuid';
  * primary key, and a person's rows under a random profile id land all over every profile-keyed index; once those
  * indexes outgrow Postgres's shared buffers, inserts and look-ups first read pages from outside them. Time-ordered
  * keys insert at the right edge, and the people events are about right now share pages (a live soak read 56 % fewer
- * index pages per event: README, Where it stands).
+ * index pages per event: docs/performance-log.md).
  */
 
 /** The column default: `uuid_v7()` is defined by migration 0011 (Postgres 15 has no built-in one). */

@@ -29,7 +29,7 @@ import type { BatchOutcome, EventItem, PipelineItem } from './types';
  * The pipeline's per-event and per-row work is written as loops and module-level functions rather than callbacks
  * made per batch (`items.map((i) => …)` inside a batch's function): V8 keeps a closure's optimised code only while a
  * closure of it is alive, so each batch's callbacks lost theirs at every full collection and were compiled again,
- * ~1,800 times in a 25-second backlog, at ~6 ms of a helper thread's CPU each (README, "Where it stands").
+ * ~1,800 times in a 25-second backlog, at ~6 ms of a helper thread's CPU each (docs/performance-log.md).
  */
 export async function processBatch(
   db: Database,
