@@ -378,6 +378,8 @@ async function runLatency(workload: Workload, args: Pick<Args, 'rate' | 'seconds
     const tickMs = 2;
     const started = performance.now();
     const t0 = Date.now();
+    // The per-second figures count from here; the clock time matches them to a worker's log (BENCH_WORKER_LOG).
+    if (args.trace) log(`    offering starts at ${new Date(t0).toISOString()}`);
     const cpuStart = cpuSnapshot();
     let sent = 0;
     while (sent < jobs.length) {
