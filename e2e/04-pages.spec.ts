@@ -65,6 +65,24 @@ test.describe('empty states', () => {
     await shot(page, 'event-not-found');
   });
 
+  test('an address nothing answers: a page with the way back, and the API\'s JSON 404', async ({ page, request }) => {
+    await signIn(page, 'staff');
+    const res = await page.goto('/admin/queue');
+    expect(res?.status()).toBe(404);
+    await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+    await shot(page, 'page-not-found');
+    await page.getByRole('link', { name: 'Back to the CRM' }).click();
+    await expect(page).toHaveURL(/\/members$/);
+
+    // A path under an endpoint's own (customers/{id}) that goes deeper than any route still gets the API's answer.
+    for (const path of ['/api/v1/customer', '/api/v1/customers/00000000-0000-4000-8000-000000000000/notes']) {
+      const api = await request.get(path);
+      expect(api.status()).toBe(404);
+      expect(api.headers()['content-type']).toContain('application/json');
+      expect((await api.json()).error).toMatchObject({ code: 'not_found', message: expect.stringContaining(`No endpoint GET ${path};`) });
+    }
+  });
+
   test('a club with no data yet', async ({ page }) => {
     await signIn(page, 'admin');
     await switchClub(page, E2E.quietTenant.name);

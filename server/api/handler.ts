@@ -185,6 +185,16 @@ export function errorResponse(error: unknown, requestId: string, req?: Request):
   );
 }
 
+/**
+ * The answer for a path under /api/v1 that names no endpoint (app/api/v1/[...path]/route.ts): the API's JSON error
+ * rather than the app's HTML page. Given before authentication, as the endpoints are public in /api/v1/openapi.json.
+ */
+export async function unknownEndpoint(req: Request): Promise<Response> {
+  const path = new URL(req.url).pathname.slice(0, 200);
+  const error = new ApiError('not_found', `No endpoint ${req.method} ${path}; the endpoints are listed in /api/v1/openapi.json`);
+  return errorResponse(error, requestIdOf(req), req);
+}
+
 /** For a second check inside a handler (CSV export needs more than reading). */
 export function requirePermission(principal: Principal, permission: Permission): void {
   if (!principal.permissions.includes(permission)) {

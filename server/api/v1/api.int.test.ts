@@ -15,6 +15,7 @@ import * as deadLettersRoute from '@/app/api/v1/dead-letters/route';
 import * as retryRoute from '@/app/api/v1/dead-letters/[eventId]/retry/route';
 import * as healthRoute from '@/app/api/v1/queue/health/route';
 import * as openapiRoute from '@/app/api/v1/openapi.json/route';
+import * as unknownRoute from '@/app/api/v1/[...path]/route';
 import { createApiKey } from '@/server/admin/api-keys';
 import { createUser } from '@/server/admin/users';
 import { runtime } from '@/server/auth/runtime';
@@ -71,6 +72,15 @@ async function expectError(res: Response, status: number, code: string, message?
 }
 
 const get = (handler: RouteHandler, options: CallOptions) => call(handler, options);
+
+describe('unknown endpoints', () => {
+  it('answers a path no endpoint matches with the API\'s 404 JSON, naming the method and the path', async () => {
+    const res = await call(unknownRoute.GET, { path: '/customer?q=x', headers: { 'x-request-id': 'typo-1' } });
+    const body = await expectError(res, 404, 'not_found', 'No endpoint GET /api/v1/customer; the endpoints are listed in /api/v1/openapi.json');
+    expect(body.error.requestId).toBe('typo-1');
+    await expectError(await call(unknownRoute.DELETE, { method: 'DELETE', path: '/segments/x/members/y' }), 404, 'not_found', /^No endpoint DELETE \/api\/v1\/segments\/x\/members\/y;/);
+  });
+});
 
 describe('authentication', () => {
   it('answers 401 without credentials, with the error shape and a request id', async () => {
