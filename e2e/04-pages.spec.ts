@@ -65,7 +65,7 @@ test.describe('empty states', () => {
     await shot(page, 'event-not-found');
   });
 
-  test('an address nothing answers: a page with the way back, and the API\'s JSON 404', async ({ page, request }) => {
+  test('an address nothing answers: a page with the way back, and the API\'s JSON 404 and 405', async ({ page, request }) => {
     await signIn(page, 'staff');
     const res = await page.goto('/admin/queue');
     expect(res?.status()).toBe(404);
@@ -81,6 +81,11 @@ test.describe('empty states', () => {
       expect(api.headers()['content-type']).toContain('application/json');
       expect((await api.json()).error).toMatchObject({ code: 'not_found', message: expect.stringContaining(`No endpoint GET ${path};`) });
     }
+    // A method the endpoint does not serve: the same shape, with what it does serve.
+    const wrongMethod = await request.delete('/api/v1/customers');
+    expect(wrongMethod.status()).toBe(405);
+    expect(wrongMethod.headers()['allow']).toBe('GET, HEAD, OPTIONS');
+    expect((await wrongMethod.json()).error).toMatchObject({ code: 'method_not_allowed', message: 'DELETE is not allowed on /api/v1/customers; it answers GET' });
   });
 
   test('a club with no data yet', async ({ page }) => {

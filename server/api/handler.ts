@@ -195,6 +195,24 @@ export async function unknownEndpoint(req: Request): Promise<Response> {
   return errorResponse(error, requestIdOf(req), req);
 }
 
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+const METHODS: readonly Method[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+/**
+ * Handlers for the methods a route does not serve, exported beside its own (`export const { PUT, PATCH, DELETE } =
+ * otherMethods('GET', 'POST')`): a wrong method gets the API's JSON 405 with an Allow header, not Next's empty one.
+ */
+export function otherMethods<const A extends Method[]>(...allowed: A): Record<Exclude<Method, A[number]>, (req: Request) => Promise<Response>> {
+  const allow = [...allowed, ...(allowed.includes('GET') ? ['HEAD'] : []), 'OPTIONS'].join(', ');
+  const refuse = async (req: Request): Promise<Response> => {
+    const path = new URL(req.url).pathname.slice(0, 200);
+    const message = `${req.method} is not allowed on ${path}; it answers ${allowed.join(' and ')}`;
+    return errorResponse(new ApiError('method_not_allowed', message, { Allow: allow }), requestIdOf(req), req);
+  };
+  const handlers = METHODS.filter((m) => !allowed.includes(m)).map((m) => [m, refuse]);
+  return Object.fromEntries(handlers) as Record<Exclude<Method, A[number]>, (req: Request) => Promise<Response>>;
+}
+
 /** For a second check inside a handler (CSV export needs more than reading). */
 export function requirePermission(principal: Principal, permission: Permission): void {
   if (!principal.permissions.includes(permission)) {

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
@@ -79,6 +80,28 @@ describe('unknown endpoints', () => {
     const body = await expectError(res, 404, 'not_found', 'No endpoint GET /api/v1/customer; the endpoints are listed in /api/v1/openapi.json');
     expect(body.error.requestId).toBe('typo-1');
     await expectError(await call(unknownRoute.DELETE, { method: 'DELETE', path: '/segments/x/members/y' }), 404, 'not_found', /^No endpoint DELETE \/api\/v1\/segments\/x\/members\/y;/);
+  });
+});
+
+describe('methods', () => {
+  it('answers a method a route does not serve with the JSON 405 and an Allow header, on every route', async () => {
+    const root = path.resolve(import.meta.dirname, '../../..');
+    const served = new Map<string, Set<string>>([[path.join(root, 'app/api/v1/openapi.json/route.ts'), new Set(['GET'])]]);
+    for (const e of Object.values(endpoints)) {
+      const file = path.join(root, 'app/api/v1', e.path.replace(/\{(\w+)\}/g, '[$1]'), 'route.ts');
+      served.set(file, (served.get(file) ?? new Set<string>()).add(e.method.toUpperCase()));
+    }
+    for (const [file, methods] of served) {
+      const route = (await import(file)) as Record<string, RouteHandler>;
+      const answers = [...methods].sort().join(' and ');
+      for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) {
+        expect(route[method], `${method} in ${file}`).toBeTypeOf('function');
+        if (methods.has(method)) continue;
+        const res = await call(route[method], { method, path: '/somewhere' });
+        await expectError(res, 405, 'method_not_allowed', `${method} is not allowed on /api/v1/somewhere; it answers ${answers}`);
+        expect(res.headers.get('allow')).toBe([...methods].sort().join(', ') + (methods.has('GET') ? ', HEAD' : '') + ', OPTIONS');
+      }
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import { apiRoute, paginate } from '@/server/api/handler';
+import { apiRoute, otherMethods, paginate } from '@/server/api/handler';
 import { endpoints } from '@/server/api/v1/endpoints';
 import { listDeadLetters } from '@/server/dead-letters/store';
 
@@ -21,3 +21,5 @@ export const GET = apiRoute(endpoints.listDeadLetters, async ({ db, principal, q
   }));
   return paginate({ rows, total: page.total }, query);
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods('GET');

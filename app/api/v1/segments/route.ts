@@ -1,4 +1,4 @@
-import { apiRoute, paginate } from '@/server/api/handler';
+import { apiRoute, otherMethods, paginate } from '@/server/api/handler';
 import { apiQueues } from '@/server/api/queues';
 import { endpoints } from '@/server/api/v1/endpoints';
 import { createSegment, listSegments } from '@/server/segments/service';
@@ -21,3 +21,5 @@ export const POST = apiRoute(endpoints.createSegment, async ({ db, rt, principal
   }
   return segment;
 });
+
+export const { PUT, PATCH, DELETE } = otherMethods('GET', 'POST');

@@ -1,5 +1,5 @@
 import { notFound } from '@/server/api/errors';
-import { apiRoute } from '@/server/api/handler';
+import { apiRoute, otherMethods } from '@/server/api/handler';
 import { endpoints } from '@/server/api/v1/endpoints';
 import { getProfile } from '@/server/queries/profile';
 
@@ -7,3 +7,5 @@ export const GET = apiRoute(endpoints.getCustomer, async ({ db, principal, param
   const customer = await getProfile(db, { tenantId: principal.tenantId, id: params.id });
   return customer ?? notFound('Customer');
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods('GET');

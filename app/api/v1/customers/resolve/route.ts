@@ -1,5 +1,5 @@
 import { notFound } from '@/server/api/errors';
-import { apiRoute } from '@/server/api/handler';
+import { apiRoute, otherMethods } from '@/server/api/handler';
 import { endpoints } from '@/server/api/v1/endpoints';
 import { resolveCustomer } from '@/server/queries/profile';
 
@@ -13,3 +13,5 @@ export const POST = apiRoute(endpoints.resolveCustomerByBody, async ({ db, princ
   const customer = await resolveCustomer(db, { ...body, tenantId: principal.tenantId });
   return customer ?? notFound('Customer');
 });
+
+export const { PUT, PATCH, DELETE } = otherMethods('GET', 'POST');

@@ -1,4 +1,4 @@
-import { apiRoute, paginate } from '@/server/api/handler';
+import { apiRoute, otherMethods, paginate } from '@/server/api/handler';
 import { endpoints } from '@/server/api/v1/endpoints';
 import { searchMembers } from '@/server/queries/members';
 
@@ -6,3 +6,5 @@ import { searchMembers } from '@/server/queries/members';
 export const POST = apiRoute(endpoints.searchCustomers, async ({ db, principal, body }) =>
   paginate(await searchMembers(db, { ...body, tenantId: principal.tenantId }), body),
 );
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods('POST');

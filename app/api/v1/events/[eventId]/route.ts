@@ -1,5 +1,5 @@
 import { notFound } from '@/server/api/errors';
-import { apiRoute } from '@/server/api/handler';
+import { apiRoute, otherMethods } from '@/server/api/handler';
 import { endpoints } from '@/server/api/v1/endpoints';
 import { getEventTrace } from '@/server/queries/event-trace';
 
@@ -10,3 +10,5 @@ export const GET = apiRoute(endpoints.getEventTrace, async ({ db, principal, par
   const { deadLetter, ...rest } = trace;
   return { ...rest, deadLetter: deadLetter ? { ...deadLetter, jobData: undefined } : null };
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods('GET');

@@ -1,4 +1,4 @@
-import { apiRoute } from '@/server/api/handler';
+import { apiRoute, otherMethods } from '@/server/api/handler';
 import { apiQueues } from '@/server/api/queues';
 import { endpoints } from '@/server/api/v1/endpoints';
 import { getQueueHealth } from '@/server/queries/queue-health';
@@ -15,3 +15,5 @@ export const GET = apiRoute(endpoints.getQueueHealth, async ({ db, rt, principal
     outbound: { ...health.outbound, error: health.outbound.error && UNREADABLE },
   };
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods('GET');

@@ -1,4 +1,4 @@
-import { apiRoute } from '@/server/api/handler';
+import { apiRoute, otherMethods } from '@/server/api/handler';
 import { endpoints } from '@/server/api/v1/endpoints';
 import { getSegment } from '@/server/segments/service';
 
@@ -6,3 +6,5 @@ import { getSegment } from '@/server/segments/service';
 export const GET = apiRoute(endpoints.getSegment, async ({ db, principal, params }) =>
   getSegment(db, { tenantId: principal.tenantId, segmentId: params.id }),
 );
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods('GET');

@@ -1,5 +1,5 @@
 import { badRequest, notFound } from '@/server/api/errors';
-import { apiRoute, CursorResult } from '@/server/api/handler';
+import { apiRoute, CursorResult, otherMethods } from '@/server/api/handler';
 import { endpoints } from '@/server/api/v1/endpoints';
 import { decodeCursor, listActivities } from '@/server/queries/timeline';
 
@@ -19,3 +19,5 @@ export const GET = apiRoute(endpoints.listCustomerActivities, async ({ db, princ
   const { rows, nextCursor } = page;
   return new CursorResult(rows, { take: query.take, hasMore: nextCursor !== null, nextCursor });
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods('GET');

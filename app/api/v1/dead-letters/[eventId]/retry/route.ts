@@ -1,5 +1,5 @@
 import { notFound } from '@/server/api/errors';
-import { apiRoute } from '@/server/api/handler';
+import { apiRoute, otherMethods } from '@/server/api/handler';
 import { apiQueues } from '@/server/api/queues';
 import { endpoints } from '@/server/api/v1/endpoints';
 import { retryDeadLetters } from '@/server/dead-letters/store';
@@ -14,3 +14,5 @@ export const POST = apiRoute(endpoints.retryDeadLetter, async ({ db, rt, princip
   });
   return result.notFound > 0 ? notFound('Dead letter') : result;
 });
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods('POST');

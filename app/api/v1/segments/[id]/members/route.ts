@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { writeAudit } from '@/server/admin/audit';
-import { apiRoute, paginate, requirePermission } from '@/server/api/handler';
+import { apiRoute, otherMethods, paginate, requirePermission } from '@/server/api/handler';
 import { endpoints } from '@/server/api/v1/endpoints';
 import { segmentMembersCsv } from '@/server/segments/export';
 import { getSegment, listSegmentMembers } from '@/server/segments/service';
@@ -33,3 +33,5 @@ export const GET = apiRoute(endpoints.listSegmentMembers, async ({ db, rt, princ
     },
   });
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods('GET');

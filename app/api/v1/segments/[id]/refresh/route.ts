@@ -1,5 +1,5 @@
 import { ApiError } from '@/server/api/errors';
-import { apiRoute } from '@/server/api/handler';
+import { apiRoute, otherMethods } from '@/server/api/handler';
 import { apiQueues } from '@/server/api/queues';
 import { endpoints } from '@/server/api/v1/endpoints';
 import { getSegment } from '@/server/segments/service';
@@ -13,3 +13,5 @@ export const POST = apiRoute(endpoints.refreshSegment, async ({ db, rt, principa
   await enqueueSegmentRecompute(apiQueues(rt).segments, job, { delayMs: 0 });
   return { segmentId: segment.id, status: 'queued' as const };
 });
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods('POST');
