@@ -86,6 +86,8 @@ test.describe('empty states', () => {
     expect(wrongMethod.status()).toBe(405);
     expect(wrongMethod.headers()['allow']).toBe('GET, HEAD, OPTIONS');
     expect((await wrongMethod.json()).error).toMatchObject({ code: 'method_not_allowed', message: 'DELETE is not allowed on /api/v1/customers; it answers GET' });
+    const options = await request.fetch('/api/v1/customers', { method: 'OPTIONS' });
+    expect([options.status(), options.headers()['allow']]).toEqual([204, 'GET, HEAD, OPTIONS']);
   });
 
   test('a club with no data yet', async ({ page }) => {

@@ -197,20 +197,23 @@ export async function unknownEndpoint(req: Request): Promise<Response> {
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 const METHODS: readonly Method[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+type Handler = (req: Request) => Promise<Response>;
 
 /**
- * Handlers for the methods a route does not serve, exported beside its own (`export const { PUT, PATCH, DELETE } =
- * otherMethods('GET', 'POST')`): a wrong method gets the API's JSON 405 with an Allow header, not Next's empty one.
+ * Handlers for the methods a route does not serve, exported beside its own (`export const { PUT, PATCH, DELETE,
+ * OPTIONS } = otherMethods('GET', 'POST')`): a wrong method gets the API's JSON 405 with an Allow header, not Next's
+ * empty one. OPTIONS answers the same Allow header: Next's own would list every method the file exports.
  */
-export function otherMethods<const A extends Method[]>(...allowed: A): Record<Exclude<Method, A[number]>, (req: Request) => Promise<Response>> {
+export function otherMethods<const A extends Method[]>(...allowed: A): Record<Exclude<Method, A[number]> | 'OPTIONS', Handler> {
   const allow = [...allowed, ...(allowed.includes('GET') ? ['HEAD'] : []), 'OPTIONS'].join(', ');
-  const refuse = async (req: Request): Promise<Response> => {
+  const refuse: Handler = async (req) => {
     const path = new URL(req.url).pathname.slice(0, 200);
     const message = `${req.method} is not allowed on ${path}; it answers ${allowed.join(' and ')}`;
     return errorResponse(new ApiError('method_not_allowed', message, { Allow: allow }), requestIdOf(req), req);
   };
+  const options: Handler = async () => new Response(null, { status: 204, headers: { Allow: allow } });
   const handlers = METHODS.filter((m) => !allowed.includes(m)).map((m) => [m, refuse]);
-  return Object.fromEntries(handlers) as Record<Exclude<Method, A[number]>, (req: Request) => Promise<Response>>;
+  return Object.fromEntries([...handlers, ['OPTIONS', options]]) as Record<Exclude<Method, A[number]> | 'OPTIONS', Handler>;
 }
 
 /** For a second check inside a handler (CSV export needs more than reading). */

@@ -84,7 +84,7 @@ describe('unknown endpoints', () => {
 });
 
 describe('methods', () => {
-  it('answers a method a route does not serve with the JSON 405 and an Allow header, on every route', async () => {
+  it('answers a method a route does not serve with the JSON 405 and an Allow header, and OPTIONS with that header, on every route', async () => {
     const root = path.resolve(import.meta.dirname, '../../..');
     const served = new Map<string, Set<string>>([[path.join(root, 'app/api/v1/openapi.json/route.ts'), new Set(['GET'])]]);
     for (const e of Object.values(endpoints)) {
@@ -94,13 +94,16 @@ describe('methods', () => {
     for (const [file, methods] of served) {
       const route = (await import(file)) as Record<string, RouteHandler>;
       const answers = [...methods].sort().join(' and ');
+      const allow = [...methods].sort().join(', ') + (methods.has('GET') ? ', HEAD' : '') + ', OPTIONS';
       for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) {
         expect(route[method], `${method} in ${file}`).toBeTypeOf('function');
         if (methods.has(method)) continue;
         const res = await call(route[method], { method, path: '/somewhere' });
         await expectError(res, 405, 'method_not_allowed', `${method} is not allowed on /api/v1/somewhere; it answers ${answers}`);
-        expect(res.headers.get('allow')).toBe([...methods].sort().join(', ') + (methods.has('GET') ? ', HEAD' : '') + ', OPTIONS');
+        expect(res.headers.get('allow')).toBe(allow);
       }
+      const options = await call(route.OPTIONS, { method: 'OPTIONS', path: '/somewhere' });
+      expect([options.status, options.headers.get('allow')], file).toEqual([204, allow]);
     }
   });
 });

@@ -6,4 +6,4 @@ export const GET = apiRoute(endpoints.listChurnRisk, async ({ db, principal, que
   paginate(await listChurnRisk(db, { ...query, tenantId: principal.tenantId }), query),
 );
 
-export const { POST, PUT, PATCH, DELETE } = otherMethods('GET');
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods('GET');

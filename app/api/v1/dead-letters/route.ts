@@ -22,4 +22,4 @@ export const GET = apiRoute(endpoints.listDeadLetters, async ({ db, principal, q
   return paginate({ rows, total: page.total }, query);
 });
 
-export const { POST, PUT, PATCH, DELETE } = otherMethods('GET');
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods('GET');

@@ -22,4 +22,4 @@ export const POST = apiRoute(endpoints.createSegment, async ({ db, rt, principal
   return segment;
 });
 
-export const { PUT, PATCH, DELETE } = otherMethods('GET', 'POST');
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods('GET', 'POST');

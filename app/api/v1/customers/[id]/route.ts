@@ -8,4 +8,4 @@ export const GET = apiRoute(endpoints.getCustomer, async ({ db, principal, param
   return customer ?? notFound('Customer');
 });
 
-export const { POST, PUT, PATCH, DELETE } = otherMethods('GET');
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods('GET');

@@ -14,4 +14,4 @@ export const POST = apiRoute(endpoints.resolveCustomerByBody, async ({ db, princ
   return customer ?? notFound('Customer');
 });
 
-export const { PUT, PATCH, DELETE } = otherMethods('GET', 'POST');
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods('GET', 'POST');

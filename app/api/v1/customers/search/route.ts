@@ -7,4 +7,4 @@ export const POST = apiRoute(endpoints.searchCustomers, async ({ db, principal, 
   paginate(await searchMembers(db, { ...body, tenantId: principal.tenantId }), body),
 );
 
-export const { GET, PUT, PATCH, DELETE } = otherMethods('POST');
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods('POST');

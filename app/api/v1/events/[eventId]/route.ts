@@ -11,4 +11,4 @@ export const GET = apiRoute(endpoints.getEventTrace, async ({ db, principal, par
   return { ...rest, deadLetter: deadLetter ? { ...deadLetter, jobData: undefined } : null };
 });
 
-export const { POST, PUT, PATCH, DELETE } = otherMethods('GET');
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods('GET');

@@ -16,4 +16,4 @@ export const GET = apiRoute(endpoints.getQueueHealth, async ({ db, rt, principal
   };
 });
 
-export const { POST, PUT, PATCH, DELETE } = otherMethods('GET');
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods('GET');

@@ -7,4 +7,4 @@ export const GET = apiRoute(endpoints.getSegment, async ({ db, principal, params
   getSegment(db, { tenantId: principal.tenantId, segmentId: params.id }),
 );
 
-export const { POST, PUT, PATCH, DELETE } = otherMethods('GET');
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods('GET');

@@ -20,4 +20,4 @@ export const GET = apiRoute(endpoints.listCustomerActivities, async ({ db, princ
   return new CursorResult(rows, { take: query.take, hasMore: nextCursor !== null, nextCursor });
 });
 
-export const { POST, PUT, PATCH, DELETE } = otherMethods('GET');
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods('GET');

@@ -15,4 +15,4 @@ export const POST = apiRoute(endpoints.retryDeadLetter, async ({ db, rt, princip
   return result.notFound > 0 ? notFound('Dead letter') : result;
 });
 
-export const { GET, PUT, PATCH, DELETE } = otherMethods('POST');
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods('POST');

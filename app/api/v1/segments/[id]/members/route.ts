@@ -34,4 +34,4 @@ export const GET = apiRoute(endpoints.listSegmentMembers, async ({ db, rt, princ
   });
 });
 
-export const { POST, PUT, PATCH, DELETE } = otherMethods('GET');
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods('GET');

@@ -14,4 +14,4 @@ export const POST = apiRoute(endpoints.refreshSegment, async ({ db, rt, principa
   return { segmentId: segment.id, status: 'queued' as const };
 });
 
-export const { GET, PUT, PATCH, DELETE } = otherMethods('POST');
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods('POST');
