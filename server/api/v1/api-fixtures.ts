@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { encode } from 'next-auth/jwt';
 import { createApiKey, revokeApiKey } from '@/server/admin/api-keys';
@@ -23,6 +24,7 @@ import { createTestContext, type TestContext } from '@/test/harness';
 import type { RouteArgs } from '../handler';
 import { closeApiQueues } from '../queues';
 import { setApiRateLimitForTests } from '../rate-limit';
+import type { Endpoint } from './endpoints';
 
 /*
  * Test data for the read-API tests: two clubs with the same shape, so every test can ask club A for club B's ids.
@@ -251,6 +253,14 @@ export async function startApiTest(label: string): Promise<ApiTest> {
 }
 
 export type RouteHandler = (req: Request, args: RouteArgs) => Promise<Response>;
+
+/** The read API's route files. */
+export const ROUTES_DIR = path.resolve(import.meta.dirname, '../../../app/api/v1');
+
+/** `/customers/{id}` → app/api/v1/customers/[id]/route.ts */
+export function routeFile(e: Pick<Endpoint, 'path'>): string {
+  return path.join(ROUTES_DIR, e.path.replace(/\{(\w+)\}/g, '[$1]'), 'route.ts');
+}
 
 export interface CallOptions {
   method?: string;

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
@@ -30,6 +29,7 @@ import {
   bearer,
   call,
   ORIGIN,
+  routeFile,
   sessionCookie,
   startApiTest,
   TEST_PASSWORD,
@@ -85,10 +85,9 @@ describe('unknown endpoints', () => {
 
 describe('methods', () => {
   it('answers a method a route does not serve with the JSON 405 and an Allow header, and OPTIONS with that header, on every route', async () => {
-    const root = path.resolve(import.meta.dirname, '../../..');
-    const served = new Map<string, Set<string>>([[path.join(root, 'app/api/v1/openapi.json/route.ts'), new Set(['GET'])]]);
+    const served = new Map<string, Set<string>>([[routeFile({ path: '/openapi.json' }), new Set(['GET'])]]);
     for (const e of Object.values(endpoints)) {
-      const file = path.join(root, 'app/api/v1', e.path.replace(/\{(\w+)\}/g, '[$1]'), 'route.ts');
+      const file = routeFile(e);
       served.set(file, (served.get(file) ?? new Set<string>()).add(e.method.toUpperCase()));
     }
     for (const [file, methods] of served) {

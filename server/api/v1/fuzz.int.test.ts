@@ -1,9 +1,8 @@
-import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { z } from 'zod';
 import { setApiRateLimitForTests } from '../rate-limit';
-import { asUser, bearer, ORIGIN, startApiTest, type ApiTest, type RouteHandler, type SeededClub } from './api-fixtures';
+import { asUser, bearer, ORIGIN, routeFile, startApiTest, type ApiTest, type RouteHandler, type SeededClub } from './api-fixtures';
 import { endpoints, type Endpoint, type EndpointName } from './endpoints';
 import { errorBody } from './schemas';
 
@@ -18,7 +17,6 @@ vi.hoisted(() => {
  * and never an HTML payload reflected verbatim.
  */
 
-const ROOT = path.resolve(import.meta.dirname, '../../..');
 const UUID = '00000000-0000-4000-8000-000000000000';
 const b64 = (s: string) => Buffer.from(s).toString('base64url');
 
@@ -123,8 +121,7 @@ function keysOf(schema: z.ZodType | undefined): string[] {
 async function loadRoutes(): Promise<Route[]> {
   return Promise.all(
     (Object.entries(endpoints) as [EndpointName, Endpoint][]).map(async ([name, e]) => {
-      const file = path.join(ROOT, 'app/api/v1', e.path.replace(/\{(\w+)\}/g, '[$1]'), 'route.ts');
-      const mod = (await import(file)) as Record<string, RouteHandler>;
+      const mod = (await import(routeFile(e))) as Record<string, RouteHandler>;
       return { name, e, handler: mod[e.method.toUpperCase()]!, paramKeys: keysOf(e.params), queryKeys: keysOf(e.query), bodyKeys: keysOf(e.body) };
     }),
   );

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ROLE_PERMISSIONS, SCOPE_PERMISSIONS, type Permission } from '@/server/auth/permissions';
 import { API_SCOPES, ROLES } from '@/server/db/schema';
-import { asUser, bearer, call, startApiTest, type ApiTest, type CallOptions, type RouteHandler, type SeededClub } from './api-fixtures';
+import { asUser, bearer, call, routeFile, ROUTES_DIR, startApiTest, type ApiTest, type CallOptions, type RouteHandler, type SeededClub } from './api-fixtures';
 import { endpoints, type Endpoint, type EndpointName } from './endpoints';
 
 vi.hoisted(() => {
@@ -14,13 +14,6 @@ vi.hoisted(() => {
  * Every route handler × every caller: no session, each staff role, each API key scope. The expected answer comes
  * from the permission table alone (ROLE_PERMISSIONS / SCOPE_PERMISSIONS), never from a second list kept here.
  */
-
-const ROOT = path.resolve(import.meta.dirname, '../../..');
-
-/** `/customers/{id}` → app/api/v1/customers/[id]/route.ts */
-function routeFile(e: Endpoint): string {
-  return path.join(ROOT, 'app/api/v1', e.path.replace(/\{(\w+)\}/g, '[$1]'), 'route.ts');
-}
 
 async function handlerOf(e: Endpoint): Promise<RouteHandler> {
   const mod = (await import(routeFile(e))) as Record<string, RouteHandler>;
@@ -114,9 +107,9 @@ afterAll(async () => {
 
 describe('the matrix covers every route handler', () => {
   it('has an endpoint entry for every route.ts under app/api/v1 (except the public OpenAPI document and the 404 for unknown paths)', () => {
-    const files = (readdirSync(path.join(ROOT, 'app/api/v1'), { recursive: true }) as string[])
+    const files = (readdirSync(ROUTES_DIR, { recursive: true }) as string[])
       .filter((f) => f.endsWith('route.ts'))
-      .map((f) => path.join(ROOT, 'app/api/v1', f))
+      .map((f) => path.join(ROUTES_DIR, f))
       .filter((f) => !f.includes('openapi.json') && !f.includes('[...path]'));
     const covered = new Set(Object.values(endpoints).map((e) => routeFile(e)));
     expect(files.sort()).toEqual([...covered].sort());
