@@ -222,6 +222,7 @@ test('staff see segments read-only', async ({ page }) => {
 
   await page.goto('/segments/new');
   await expect(page.getByText('You do not have access to this page')).toBeVisible();
+  await shot(page, 'forbidden');
 });
 
 test('a club with no segments of its own says what would fill the list', async ({ page }) => {
