@@ -13,19 +13,18 @@ const envSchema = z.object({
   /** Prefix for every BullMQ key; tests and benchmarks use their own so runs never collide. */
   QUEUE_PREFIX: z.string().min(1).default('bull'),
   AUTH_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
-  /** Jobs held at once: about three batches, so a full batch is waiting whenever a lane finishes one. */
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(600),
+  /** Jobs held at once: about five batches for two lanes, so a full batch is waiting whenever a lane finishes one. */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(1000),
   /**
    * Parallel database transactions the worker batches events into. With more than one, events are routed to lanes by
    * person, so lanes rarely wait on each other's row locks, and a lane opens a transaction of its own only for a full
    * batch (workers/pipeline/batcher.ts): live traffic runs one transaction at a time, whole batches, and a backlog
-   * runs a transaction per lane. One by default: two (with WORKER_CONCURRENCY=1000, so each lane has a full batch
-   * waiting) took the million in 504.6 s against 596.5 on one boot of 2026-12-07 but 556.2 against 569.5 on the next
-   * (with 800 jobs, 665.4), and hold more jobs (its peak RSS 404.7–407.5 against 366–370 MB): for a one-off replay on a
-   * worker with memory to spare. Before 2026-12-07 a second lane halved every live batch (10-minute soaks at 1,216
-   * events/s: p99 117 ms with one lane, 277 with two).
+   * runs a transaction per lane, on the CPU one transaction leaves idle while it waits for Postgres. Two lanes with
+   * 1,000 jobs held against one with 600, five alternating pairs of a 100,000-event backlog on 2026-12-07 at 07:10:
+   * 3,152 against 2,647 events/s on average, ahead in every pair (docs/performance-log.md; on the boot before, the
+   * million gained 2.3 %, on the one before that 15 %). Three lanes were tried and not kept.
    */
-  WORKER_LANES: z.coerce.number().int().min(1).max(32).default(1),
+  WORKER_LANES: z.coerce.number().int().min(1).max(32).default(2),
   /**
    * Most events one transaction commits together. A backlog fills batches to this size; a batch's fixed costs (its
    * ~15 statements, the commit) then weigh less per event: 200 (with 600 jobs held) measured ~4 % more events/s and

@@ -86,7 +86,9 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
       version: '1.0.0',
       description:
         'Customers, timelines, segments, churn risk and the event pipeline of one club. Lists take skip (default ' +
-        '0) and take (default 25, max 100) and answer {data, meta}; errors answer {error: {code, message, requestId}}.',
+        '0) and take (default 25, max 100) and answer {data, meta}; errors answer {error: {code, message, requestId}}. ' +
+        'A path that names no endpoint answers 404 (not_found); a method a path does not serve answers 405 ' +
+        '(method_not_allowed) with an Allow header, which OPTIONS answers too.',
     },
     servers: [{ url: '/api/v1' }],
   });
