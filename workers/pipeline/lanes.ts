@@ -6,9 +6,9 @@ import type { ItemOutcome, PipelineItem } from './types';
  * Most entries kept in each of the router's three caches (identifier → profile, identifier → lane, profile → lane;
  * ≈ 150 bytes an entry, so ≈ 4.5 MB in all). Routing only has to keep a person's events that are in flight together
  * in one lane: at most WORKER_CONCURRENCY (1,000) events with a few identifiers each, so the last 10,000 set are
- * enough. A person forgotten meanwhile is routed afresh by an identifier and keeps that lane from then on. 50,000
- * (≈ 22 MB) put the million-event backfill's peak RSS over 400 MB with two lanes; 200,000 grew the heap by ~40 MB
- * over the 30-minute soak.
+ * enough. A person forgotten meanwhile is routed afresh by an identifier and keeps that lane from then on. With
+ * 50,000 (≈ 22 MB) two lanes peaked at 404.7–407.5 MB on the million-event backfill, with 10,000 at 387.3 MB (on
+ * different boots, docs/performance-log.md); 200,000 grew the heap by ~40 MB over the 30-minute soak.
  */
 const MAX_REMEMBERED = 10_000;
 
