@@ -190,30 +190,35 @@ export function errorResponse(error: unknown, requestId: string, req?: Request):
  * rather than the app's HTML page. Given before authentication, as the endpoints are public in /api/v1/openapi.json.
  */
 export async function unknownEndpoint(req: Request): Promise<Response> {
-  const path = new URL(req.url).pathname.slice(0, 200);
+  const path = shownPath(req);
   const error = new ApiError('not_found', `No endpoint ${req.method} ${path}; the endpoints are listed in /api/v1/openapi.json`);
   return errorResponse(error, requestIdOf(req), req);
+}
+
+/** The request's path as a refusal quotes it: a caller's URL, so bounded in length. */
+function shownPath(req: Request): string {
+  return new URL(req.url).pathname.slice(0, 200);
 }
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 const METHODS: readonly Method[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 type Handler = (req: Request) => Promise<Response>;
+type OtherMethods<A extends Method[]> = Record<Exclude<Method, A[number]> | 'OPTIONS', Handler>;
 
 /**
  * Handlers for the methods a route does not serve, exported beside its own (`export const { PUT, PATCH, DELETE,
  * OPTIONS } = otherMethods('GET', 'POST')`): a wrong method gets the API's JSON 405 with an Allow header, not Next's
  * empty one. OPTIONS answers the same Allow header: Next's own would list every method the file exports.
  */
-export function otherMethods<const A extends Method[]>(...allowed: A): Record<Exclude<Method, A[number]> | 'OPTIONS', Handler> {
+export function otherMethods<const A extends Method[]>(...allowed: A): OtherMethods<A> {
   const allow = [...allowed, ...(allowed.includes('GET') ? ['HEAD'] : []), 'OPTIONS'].join(', ');
   const refuse: Handler = async (req) => {
-    const path = new URL(req.url).pathname.slice(0, 200);
-    const message = `${req.method} is not allowed on ${path}; it answers ${allowed.join(' and ')}`;
+    const message = `${req.method} is not allowed on ${shownPath(req)}; it answers ${allowed.join(' and ')}`;
     return errorResponse(new ApiError('method_not_allowed', message, { Allow: allow }), requestIdOf(req), req);
   };
   const options: Handler = async () => new Response(null, { status: 204, headers: { Allow: allow } });
   const handlers = METHODS.filter((m) => !allowed.includes(m)).map((m) => [m, refuse]);
-  return Object.fromEntries([...handlers, ['OPTIONS', options]]) as Record<Exclude<Method, A[number]> | 'OPTIONS', Handler>;
+  return Object.fromEntries([...handlers, ['OPTIONS', options]]) as OtherMethods<A>;
 }
 
 /** For a second check inside a handler (CSV export needs more than reading). */
