@@ -38,7 +38,7 @@ const program = new Command()
   .option('--only <list>', 'comma-separated scenario numbers to run', scenarioList)
   .option('--events <n>', 'events per scenario (1–6)', positive, 10_000)
   .option('--soak-minutes <m>', 'length of the soak (scenario 8)', positive, 30)
-  .option('--rate <n>', 'offered soak rate in events/s (default: half the measured maximum)', positive)
+  .option('--rate <n>', 'offered soak rate in events/s (default: half the maximum measured on the backlog that warms the worker up)', positive)
   .option('--json', 'print one JSON object with every result on the last line')
   .parse();
 
