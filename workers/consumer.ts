@@ -38,7 +38,8 @@ export function startConsumer(options: ConsumerOptions) {
   /** Whatever step meets an unreachable store (Redis too, here), the job waits for it without spending an attempt. */
   async function processWithOutageGuard(job: Job, token?: string): Promise<ItemOutcome> {
     try {
-      const result = await pipeline.handle({ id: job.id ?? 'unknown', name: job.name, data: job.data, timestamp: job.timestamp, pickedUpAt: Date.now() });
+      const takenAt = job.processedOn ?? Date.now();
+      const result = await pipeline.handle({ id: job.id ?? 'unknown', name: job.name, data: job.data, timestamp: job.timestamp, takenAt });
       if ('outcome' in result) return result.outcome;
       await job.moveToDelayed(result.delayUntil, token);
       throw new DelayedError();

@@ -16,8 +16,12 @@ export interface InboundJobData {
   data: unknown;
   /** When the job was added (ms since epoch). */
   timestamp: number;
-  /** When this worker picked it up (ms since epoch): enqueue → pickup is the event's queue_wait. */
-  pickedUpAt: number;
+  /**
+   * When this worker's BullMQ loop took it from the queue (ms since epoch, the job's processedOn): enqueue → taken is
+   * the event's queue_wait, taken → the pipeline thread starts on it its handoff (BullMQ hands jobs over once it has
+   * fetched all that are waiting, one round trip each; then the message to this thread, which may be busy).
+   */
+  takenAt: number;
 }
 
 /** The job is done (processed, a duplicate or dead-lettered), or must wait until `delayUntil` and run again. */
@@ -93,6 +97,7 @@ export function createJobHandler(options: JobHandlerOptions) {
   }
 
   async function handle(job: InboundJobData): Promise<JobResult> {
+    const startedAt = Date.now();
     const started = performance.now();
     let normalized: NormalizedEvent;
     try {
@@ -111,9 +116,9 @@ export function createJobHandler(options: JobHandlerOptions) {
         jobData: job.data,
         normalized,
         bodyHash: bodyHashOf(normalized.envelope),
-        // queue_wait: enqueue → picked up by this worker (the queue's share of the event's latency).
         steps: [
-          { step: 'queue_wait', ms: Math.max(0, job.pickedUpAt - job.timestamp) },
+          { step: 'queue_wait', ms: Math.max(0, job.takenAt - job.timestamp) },
+          { step: 'handoff', ms: Math.max(0, startedAt - job.takenAt) },
           { step: 'parse', ms: parseMs },
         ],
       });

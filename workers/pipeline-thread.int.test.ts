@@ -21,7 +21,7 @@ describe('pipeline thread', () => {
     await ctx.cleanup();
   });
 
-  const job = (id: string, data: unknown) => ({ id, name: 'event', data, timestamp: Date.now(), pickedUpAt: Date.now() });
+  const job = (id: string, data: unknown) => ({ id, name: 'event', data, timestamp: Date.now(), takenAt: Date.now() });
 
   it('returns each job its own result when many cross in one message', async () => {
     const good = Array.from({ length: 30 }, (_, i) => job(`good-${i}`, memberCreated({ memberId: 100 + i, email: `m${i}@example.org`, id: `evt_thread_${i}` })));

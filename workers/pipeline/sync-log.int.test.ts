@@ -73,7 +73,7 @@ describe('the sync log refuses a second success', () => {
         throw new Error('the connection dropped the batch');
       },
     });
-    const result = await handler.handle({ id: e.id, name: 'event', data: e, timestamp: Date.now(), pickedUpAt: Date.now() });
+    const result = await handler.handle({ id: e.id, name: 'event', data: e, timestamp: Date.now(), takenAt: Date.now() });
     expect(result).toEqual({ outcome: { status: 'DUPLICATE' } });
     expect(await logRow(e)).toEqual({ status: 'SUCCESS', attempts: 1 });
     expect(await count(ctx.db, sql`select count(*) as n from dead_letters`)).toBe(0);
@@ -81,6 +81,19 @@ describe('the sync log refuses a second success', () => {
 });
 
 describe('the steps a success records', () => {
+  it('split the wait before the batch into the queue (enqueue → BullMQ took it) and the handoff (→ the pipeline began)', async () => {
+    const e = member();
+    const now = Date.now();
+    const handler = createJobHandler({ db: ctx.appDb, logger, lanes: 1, maxBatch: 10 });
+    expect(await handler.handle({ id: e.id, name: 'event', data: e, timestamp: now - 100, takenAt: now - 40 })).toMatchObject({ outcome: { status: 'SUCCESS' } });
+    const [row] = await ctx.db.execute<{ steps: { step: string; ms: number }[] }>(sql`select steps from sync_log where event_id = ${e.id}`);
+    const [queue, handoff] = row.steps;
+    expect(queue).toEqual({ step: 'queue_wait', ms: 60 });
+    expect(handoff.step).toBe('handoff');
+    expect(handoff.ms).toBeGreaterThanOrEqual(40);
+    expect(handoff.ms).toBeLessThan(1000);
+  });
+
   it('are in the order they ran: waits and parse, the batch prefetch, the event steps, then the batch scoring', async () => {
     const item = eventItem(member());
     item.steps.push({ step: 'queue_wait', ms: 3 }, { step: 'parse', ms: 0.1 }, { step: 'batch_wait', ms: 2 });
