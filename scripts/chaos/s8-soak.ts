@@ -94,13 +94,12 @@ export const soak: Scenario = {
     });
     const source = soakSource(TENANT, Math.floor(Date.now() / 60_000) * 60_000);
     const problems: string[] = [];
-    let published = 0;
 
     // The backlog runs with --rate too: it warms the worker (JIT, pools, the club's first tables), so a soak at a
     // given rate meets the same worker as one at half the measured maximum (cold, the first 10 s of a 10-minute soak
     // at 1,482/s held 3,925 of its 11,255 events over the target).
     const { max, worker } = await measureMaxRate(ctx, stack, source);
-    published = MEASURE_EVENTS;
+    let published = MEASURE_EVENTS;
     const rate = ctx.options.soakRate ?? Math.max(1, Math.round(max / 2));
     ctx.log(`maximum: ${max.toLocaleString()} events/s on a ${MEASURE_EVENTS.toLocaleString()}-event backlog → offering ${rate.toLocaleString()}/s${ctx.options.soakRate ? ' (--rate)' : ''}`);
 
