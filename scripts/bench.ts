@@ -2,11 +2,13 @@
  * npm run bench — the pipeline against this machine's own ceiling.
  *
  *   npm run bench -- [--events 100000] [--people N] [--rate 500] [--seconds 20] [--warmup 3] [--preload 10000] [--workers 1,2]
- *                    [--json] [--trace] [--only latency|backlog]
+ *                    [--warm-events 20000] [--json] [--trace] [--only latency|backlog]
  *
  * 1. Ceiling: BullMQ consuming no-op jobs with the worker's queue settings (same process count, concurrency).
  * 2. Backlog: N events of the demo's mix (aliases, flat Messaging jobs, ~1 % duplicates, some out of order, a few
- *    bad events) published first, then drained by 1 and by 2 worker processes; events/s from first to last commit.
+ *    bad events) drained by 1 and by 2 worker processes; events/s from first to last commit. The workers first
+ *    process a warm-up history of another club (`--warm-events`), so the figure is a running worker's, as the
+ *    ceiling's is BullMQ's warm loop; the queue is paused while the backlog is published, then resumed whole.
  * 3. Latency: events offered at a fixed rate to one worker; enqueue → effects committed (sync log processed_at).
  * Every run ends with a correctness check; a fast wrong pipeline is not a result.
  */
@@ -17,6 +19,7 @@ import { normalizeJob } from '@/server/events/normalize';
 import { itemId, itemTime } from '@/server/demo/emit';
 import { generateDemo, toPublishable, type DemoItem } from '@/server/demo/generate';
 import { CastBook } from '@/server/demo/people';
+import { createTenant } from '@/server/admin/tenants';
 import { env } from '@/server/env';
 import { createRedis, INBOUND_QUEUE } from '@/server/queue/connection';
 import { inboundJobOptions, KEEP_COMPLETED } from '@/server/queue/job-options';
@@ -45,11 +48,13 @@ interface Args {
   workers: number[];
   /** People the events are about (default: events / 25, the demo's ~25 events per person). */
   people: number | undefined;
+  /** Events of another club each backlog stage's workers process first (0: the backlog meets cold workers). */
+  warmEvents: number;
   json: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { events: 100_000, rate: 500, seconds: 20, warmup: 3, preload: 10_000, workers: [1, 2], people: undefined, json: false, trace: false, only: null };
+  const args: Args = { events: 100_000, rate: 500, seconds: 20, warmup: 3, preload: 10_000, workers: [1, 2], people: undefined, warmEvents: 20_000, json: false, trace: false, only: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -63,6 +68,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--warmup') args.warmup = Number(value());
     else if (a === '--preload') args.preload = Number(value());
     else if (a === '--people') args.people = Number(value());
+    else if (a === '--warm-events') args.warmEvents = Number(value());
     else if (a === '--trace') args.trace = true;
     else if (a === '--only') {
       const stage = value();
@@ -73,9 +79,12 @@ function parseArgs(argv: string[]): Args {
     else throw new Error(`Unknown option ${a}`);
   }
   if (args.people !== undefined && !(args.people >= 1)) throw new Error('Bad numbers');
-  if (!(args.events > 0) || !(args.rate > 0) || !(args.warmup >= 0) || !(args.preload >= 0) || args.workers.some((w) => !(w >= 1))) throw new Error('Bad numbers');
+  if (!(args.events > 0) || !(args.rate > 0) || !(args.warmup >= 0) || !(args.preload >= 0) || !(args.warmEvents >= 0) || args.workers.some((w) => !(w >= 1))) throw new Error('Bad numbers');
   return args;
 }
+
+/** The club whose history warms each backlog stage's workers (`--warm-events`); every figure counts BENCH_TENANT's. */
+const WARMUP_TENANT = 'bench-warmup-club';
 
 interface Job {
   name: string;
@@ -100,14 +109,14 @@ const PEOPLE_PER_CAST = 5_000;
  * (one book of member numbers, emails and phones, so no two casts share a person's identifiers), and each cast
  * gives its share of the earliest history: a backfill of many people, most of them seen for the first time.
  */
-function demoItems(events: number, people: number, seed: number): DemoItem[] {
+function demoItems(events: number, people: number, seed: number, tenantId: string): DemoItem[] {
   const now = Date.now();
-  if (people <= PEOPLE_PER_CAST) return generateDemo({ tenantId: BENCH_TENANT, people, seed, now }).items.slice(0, events);
+  if (people <= PEOPLE_PER_CAST) return generateDemo({ tenantId, people, seed, now }).items.slice(0, events);
   const book = new CastBook();
   const kept: { item: DemoItem; key: string }[] = [];
   for (let first = 0, cast = 0; first < people; first += PEOPLE_PER_CAST, cast++) {
     const count = Math.min(PEOPLE_PER_CAST, people - first);
-    const { items } = generateDemo({ tenantId: BENCH_TENANT, people: count, seed: seed + cast, now, book });
+    const { items } = generateDemo({ tenantId, people: count, seed: seed + cast, now, book });
     for (const item of items.slice(0, Math.ceil((events * count) / people))) kept.push({ item, key: `${itemTime(item)}|${itemId(item)}` });
   }
   kept.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -117,9 +126,9 @@ function demoItems(events: number, people: number, seed: number): DemoItem[] {
 /** Without --people: as many people as the events take at the demo's ~25 events each. */
 const defaultPeople = (events: number) => Math.max(50, Math.ceil(events / 25));
 
-/** The demo's distribution for `people` people, with the bench's impurities. */
-function buildWorkload(events: number, seed: number, people = defaultPeople(events)): Workload {
-  const items = demoItems(events, people, seed);
+/** The demo's distribution for `people` people of `tenantId`, with the bench's impurities. */
+function buildWorkload(events: number, seed: number, people = defaultPeople(events), tenantId = BENCH_TENANT): Workload {
+  const items = demoItems(events, people, seed, tenantId);
   const jobs: Job[] = [];
   let personless = 0;
   let contactUpdates = 0;
@@ -155,7 +164,7 @@ function buildWorkload(events: number, seed: number, people = defaultPeople(even
   for (let i = 0; i < bad; i++) {
     jobs.push({
       name: 'event',
-      data: { id: `bench-bad-${i}`, type: 'scl.member.created', version: '1.0', timestamp: new Date().toISOString(), tenantId: BENCH_TENANT, source: 'scl', identity: {}, payload: { id: 'not-a-number' } },
+      data: { id: `bench-bad-${i}`, type: 'scl.member.created', version: '1.0', timestamp: new Date().toISOString(), tenantId, source: 'scl', identity: {}, payload: { id: 'not-a-number' } },
       opts: inboundJobOptions(`bench-bad-${i}`, 2),
     });
   }
@@ -209,8 +218,8 @@ async function measureCeiling(n: number, concurrency: number, log: (s: string) =
   return { perSec, stealPct };
 }
 
-async function settledCount(env: BenchEnv): Promise<number> {
-  const [row] = await env.db.execute<{ n: number }>(sql`select count(*)::int as n from sync_log where status in ('SUCCESS','DEAD_LETTERED')`);
+async function settledCount(env: BenchEnv, tenantId = BENCH_TENANT): Promise<number> {
+  const [row] = await env.db.execute<{ n: number }>(sql`select count(*)::int as n from sync_log where tenant_id = ${tenantId} and status in ('SUCCESS','DEAD_LETTERED')`);
   return row.n;
 }
 
@@ -223,12 +232,12 @@ async function checkCorrectness(env: BenchEnv, w: Workload, expectedSettled: num
   const problems: string[] = [];
   const [r] = await env.db.execute<{ success: number; dead: number; activities: number; dup: number; with_activity: number; contact_updates_without: number }>(sql`
     select
-      (select count(*)::int from sync_log where status = 'SUCCESS') as success,
+      (select count(*)::int from sync_log where tenant_id = ${BENCH_TENANT} and status = 'SUCCESS') as success,
       (select count(*)::int from dead_letters) as dead,
-      (select count(*)::int from activities) as activities,
+      (select count(*)::int from activities where tenant_id = ${BENCH_TENANT}) as activities,
       (select count(*)::int from (select 1 from activities group by tenant_id, source, source_event_id having count(*) > 1) d) as dup,
-      (select count(*)::int from sync_log where status = 'SUCCESS' and activity_id is not null) as with_activity,
-      (select count(*)::int from sync_log where status = 'SUCCESS' and activity_id is null and event_type = 'messaging.contact.updated') as contact_updates_without`);
+      (select count(*)::int from sync_log where tenant_id = ${BENCH_TENANT} and status = 'SUCCESS' and activity_id is not null) as with_activity,
+      (select count(*)::int from sync_log where tenant_id = ${BENCH_TENANT} and status = 'SUCCESS' and activity_id is null and event_type = 'messaging.contact.updated') as contact_updates_without`);
   if (r.success !== expectedSettled - w.bad) problems.push(`${r.success} events succeeded, expected ${expectedSettled - w.bad}`);
   if (r.dead !== w.bad) problems.push(`${r.dead} dead letters, expected exactly the ${w.bad} injected bad events`);
   if (r.dup !== 0) problems.push(`${r.dup} duplicated activities`);
@@ -277,22 +286,43 @@ async function batchSizes(db: BenchEnv['db'], since: Date): Promise<string> {
   return `batch size seen by an event: p50 ${sizes.p50}, mean ${sizes.avg}`;
 }
 
-async function runBacklog(workload: Workload, workers: number, log: (s: string) => void, progress: boolean, trace = false): Promise<BacklogResult> {
+/** The backlog's events committed in each window of `seconds` from its first commit: a cold start shows as a slow first window. */
+async function ratePerWindow(db: BenchEnv['db'], first: string, seconds: number): Promise<number[]> {
+  const rows = await db.execute<{ n: number }>(sql`
+    select floor(extract(epoch from processed_at - ${first}::timestamptz) / ${seconds}) as w, count(*)::int as n
+    from sync_log where tenant_id = ${BENCH_TENANT} and status = 'SUCCESS' group by w order by w`);
+  return rows.map((r) => Math.round(r.n / seconds));
+}
+
+async function runBacklog(workload: Workload, warm: Workload | null, workers: number, log: (s: string) => void, progress: boolean, trace = false): Promise<BacklogResult> {
   const benchEnv = await freshBenchEnv(`backlog${workers}`);
   try {
     const connection = createRedis();
     const queue = new Queue(INBOUND_QUEUE, { connection, prefix: benchEnv.prefix });
     const redisStart = await redisMemory();
+    const handles = Array.from({ length: workers }, () => startWorker(benchEnv));
+    await waitUntil(async () => (await Promise.all(handles.map((h) => h.memory()))).every(Boolean), 60_000);
+    const startMem = await Promise.all(handles.map((h) => h.memory()));
+    if (warm) {
+      // A new worker's first ~10 s run cold (V8 compiles the pipeline while it runs; the first 5 s of a cold backlog
+      // ran at ~40 % of the rest's rate on 2026-12-07): another club's history, in its own tenant, warms them first.
+      await createTenant(benchEnv.db, { id: WARMUP_TENANT, name: 'Warm-up Country Club', country: 'ZA' });
+      const warmJobs = warm.jobs.filter((j) => !String(j.opts.jobId).startsWith('bench-bad'));
+      await publish(queue, warmJobs);
+      await waitUntil(async () => (await settledCount(benchEnv, WARMUP_TENANT)) >= warm.unique, 600_000);
+      log(`  warm-up: ${warm.unique.toLocaleString()} events of another club processed first`);
+    }
+    // Published while the queue is paused, so the workers meet the whole backlog at once, as on a cold start.
+    await queue.pause();
     const bar = progress ? new SingleBar({ format: `  publish   [{bar}] {value}/{total}`, hideCursor: true }, Presets.shades_classic) : undefined;
     bar?.start(workload.jobs.length, 0);
     await publish(queue, workload.jobs, bar);
     bar?.stop();
 
     const expected = workload.unique + workload.bad;
-    const handles = Array.from({ length: workers }, () => startWorker(benchEnv));
-    await waitUntil(async () => (await Promise.all(handles.map((h) => h.memory()))).every(Boolean), 60_000);
-    const startMem = await Promise.all(handles.map((h) => h.memory()));
     const cpuStart = cpuSnapshot();
+    const resumedAt = new Date();
+    await queue.resume();
     let peak = 0;
     const drain = progress ? new SingleBar({ format: `  ${workers} worker${workers > 1 ? 's' : ' '} [{bar}] {value}/{total} jobs`, hideCursor: true }, Presets.shades_classic) : undefined;
     drain?.start(workload.jobs.length, 0);
@@ -309,7 +339,7 @@ async function runBacklog(workload: Workload, workers: number, log: (s: string) 
     drain?.stop();
     const cpuEnd = cpuSnapshot();
     const [span] = await benchEnv.db.execute<{ first: string; last: string }>(sql`
-      select min(processed_at) as first, max(processed_at) as last from sync_log where status = 'SUCCESS'`);
+      select min(processed_at) as first, max(processed_at) as last from sync_log where tenant_id = ${BENCH_TENANT} and status = 'SUCCESS'`);
     const seconds = (new Date(span.last).getTime() - new Date(span.first).getTime()) / 1000;
     const endMem = await Promise.all(handles.map((h) => h.memory()));
     await Promise.all(handles.map((h) => h.stop()));
@@ -340,8 +370,9 @@ async function runBacklog(workload: Workload, workers: number, log: (s: string) 
     if (result.cpu) log(`    ${formatCpu(result.cpu)}`);
     log(`    worker RSS ${result.rssStartMb} → ${result.rssEndMb} MB (peak ${result.rssPeakMb} MB), heap ${result.heapStartMb} → ${result.heapEndMb} MB; Redis ${result.redisStartMb} → ${result.redisEndMb} MB`);
     if (trace) {
-      log(`    ${await batchSizes(benchEnv.db, new Date(0))}`);
-      for (const st of await stepPercentiles(benchEnv.db, new Date(0))) log(`    step ${st.step}: p50 ${st.p50} ms, p99 ${st.p99} ms (${st.events.toLocaleString()} events)`);
+      log(`    events/s in each 5 s: ${(await ratePerWindow(benchEnv.db, span.first, 5)).join(' ')}`);
+      log(`    ${await batchSizes(benchEnv.db, resumedAt)}`);
+      for (const st of await stepPercentiles(benchEnv.db, resumedAt)) log(`    step ${st.step}: p50 ${st.p50} ms, p99 ${st.p99} ms (${st.events.toLocaleString()} events)`);
     }
     return result;
   } finally {
@@ -451,6 +482,7 @@ async function main() {
   log('Generating the workload (the demo generator\'s mix)…');
   const workload = buildWorkload(args.events, 4242, args.people);
   log(`  ${workload.unique.toLocaleString()} events of ${(args.people ?? defaultPeople(args.events)).toLocaleString()} people + ${workload.duplicates} duplicates + ${workload.bad} bad; ${workload.personless} club-level`);
+  const warm = args.warmEvents > 0 ? buildWorkload(args.warmEvents, 777, undefined, WARMUP_TENANT) : null;
 
   if (args.only === 'latency') {
     log('Latency at a fixed offered rate…');
@@ -461,7 +493,7 @@ async function main() {
   if (args.only === 'backlog') {
     log('Backlog throughput…');
     const results: BacklogResult[] = [];
-    for (const w of args.workers) results.push(await runBacklog(workload, w, log, !args.json, args.trace));
+    for (const w of args.workers) results.push(await runBacklog(workload, warm, w, log, !args.json, args.trace));
     if (args.json) console.log(JSON.stringify(results));
     process.exit(results.every((r) => r.correctness.ok) ? 0 : 1);
   }
@@ -472,7 +504,7 @@ async function main() {
 
   log('Backlog throughput…');
   const backlog: BacklogResult[] = [];
-  for (const w of args.workers) backlog.push(await runBacklog(workload, w, log, !args.json, args.trace));
+  for (const w of args.workers) backlog.push(await runBacklog(workload, warm, w, log, !args.json, args.trace));
 
   log('Latency at a fixed offered rate…');
   const latency = await runLatency(workload, args, log);
@@ -482,6 +514,7 @@ async function main() {
     events: workload.unique,
     eventsPerSec: one.eventsPerSec,
     eventsPerSecByWorkers: Object.fromEntries(backlog.map((b) => [b.workers, b.eventsPerSec])),
+    backlogWarmEvents: args.warmEvents,
     ceilingPerSec,
     ceilingStealPct: ceiling.stealPct,
     stealPctByWorkers: Object.fromEntries(backlog.map((b) => [b.workers, b.cpu?.stealPct ?? null])),
@@ -510,6 +543,7 @@ async function main() {
   const table: [string, string][] = [
     ['events (unique)', summary.events.toLocaleString()],
     ...backlog.map((b) => [`throughput, ${b.workers} worker${b.workers > 1 ? 's' : ''}`, `${b.eventsPerSec.toLocaleString()} events/s`] as [string, string]),
+    ['  workers warmed first by', args.warmEvents ? `${args.warmEvents.toLocaleString()} events of another club` : 'nothing (cold start)'],
     ['ceiling (BullMQ no-op)', `${ceilingPerSec.toLocaleString()} jobs/s`],
     ['ratio (1 worker / ceiling)', String(summary.ratio)],
     [`latency p50/p95/p99 at ${args.rate}/s`, `${summary.p50Ms} / ${summary.p95Ms} / ${summary.p99Ms} ms`],
