@@ -554,7 +554,7 @@ async function main() {
     ['correct', summary.correct ? 'yes' : `NO: ${backlog.flatMap((b) => b.correctness.problems).join('; ')}`],
   ];
   for (const [k, v] of table) log(`  ${k.padEnd(34)} ${v}`);
-  log('  rows per table: ' + Object.entries(summary.rows).map(([t, n]) => `${t} ${n.toLocaleString()}`).join(', '));
+  log(`  rows per table${args.warmEvents ? ' (the warm-up club\'s included)' : ''}: ` + Object.entries(summary.rows).map(([t, n]) => `${t} ${n.toLocaleString()}`).join(', '));
   if (args.json) console.log(JSON.stringify(summary));
   process.exit(summary.correct ? 0 : 1);
 }
