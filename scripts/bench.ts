@@ -482,7 +482,6 @@ async function main() {
   log('Generating the workload (the demo generator\'s mix)…');
   const workload = buildWorkload(args.events, 4242, args.people);
   log(`  ${workload.unique.toLocaleString()} events of ${(args.people ?? defaultPeople(args.events)).toLocaleString()} people + ${workload.duplicates} duplicates + ${workload.bad} bad; ${workload.personless} club-level`);
-  const warm = args.warmEvents > 0 ? buildWorkload(args.warmEvents, 777, undefined, WARMUP_TENANT) : null;
 
   if (args.only === 'latency') {
     log('Latency at a fixed offered rate…');
@@ -490,6 +489,7 @@ async function main() {
     if (args.json) console.log(JSON.stringify(latency));
     process.exit(0);
   }
+  const warm = args.warmEvents > 0 ? buildWorkload(args.warmEvents, 777, undefined, WARMUP_TENANT) : null;
   if (args.only === 'backlog') {
     log('Backlog throughput…');
     const results: BacklogResult[] = [];
