@@ -86,6 +86,10 @@ function parseArgs(argv: string[]): Args {
 /** The club whose history warms each backlog stage's workers (`--warm-events`); every figure counts BENCH_TENANT's. */
 const WARMUP_TENANT = 'bench-warmup-club';
 
+/** The injected bad events' ids (and job ids): the same in every workload, so only one workload may carry them. */
+const BAD_ID_PREFIX = 'bench-bad-';
+const isInjectedBad = (job: Job) => String(job.opts.jobId).startsWith(BAD_ID_PREFIX);
+
 interface Job {
   name: string;
   data: unknown;
@@ -164,8 +168,8 @@ function buildWorkload(events: number, seed: number, people = defaultPeople(even
   for (let i = 0; i < bad; i++) {
     jobs.push({
       name: 'event',
-      data: { id: `bench-bad-${i}`, type: 'scl.member.created', version: '1.0', timestamp: new Date().toISOString(), tenantId, source: 'scl', identity: {}, payload: { id: 'not-a-number' } },
-      opts: inboundJobOptions(`bench-bad-${i}`, 2),
+      data: { id: `${BAD_ID_PREFIX}${i}`, type: 'scl.member.created', version: '1.0', timestamp: new Date().toISOString(), tenantId, source: 'scl', identity: {}, payload: { id: 'not-a-number' } },
+      opts: inboundJobOptions(`${BAD_ID_PREFIX}${i}`, 2),
     });
   }
   return { jobs, unique: items.length, duplicates, bad, personless, contactUpdates };
@@ -307,7 +311,7 @@ async function runBacklog(workload: Workload, warm: Workload | null, workers: nu
       // A new worker's first ~10 s run cold (V8 compiles the pipeline while it runs; the first 5 s of a cold backlog
       // ran at ~40 % of the rest's rate on 2026-12-07): another club's history, in its own tenant, warms them first.
       await createTenant(benchEnv.db, { id: WARMUP_TENANT, name: 'Warm-up Country Club', country: 'ZA' });
-      const warmJobs = warm.jobs.filter((j) => !String(j.opts.jobId).startsWith('bench-bad'));
+      const warmJobs = warm.jobs.filter((j) => !isInjectedBad(j));
       await publish(queue, warmJobs);
       await waitUntil(async () => (await settledCount(benchEnv, WARMUP_TENANT)) >= warm.unique, 600_000);
       log(`  warm-up: ${warm.unique.toLocaleString()} events of another club processed first`);
@@ -396,7 +400,7 @@ async function runLatency(workload: Workload, args: Pick<Args, 'rate' | 'seconds
     const queue = new Queue(INBOUND_QUEUE, { connection, prefix: benchEnv.prefix });
     const handle = startWorker(benchEnv);
     await waitUntil(async () => Boolean(await handle.memory()), 60_000);
-    const usable = workload.jobs.filter((j) => !String(j.opts.jobId).includes('-dup') && !String(j.opts.jobId).startsWith('bench-bad'));
+    const usable = workload.jobs.filter((j) => !String(j.opts.jobId).includes('-dup') && !isInjectedBad(j));
     const offered = Math.round(rate * (warmup + seconds));
     const preload = Math.min(args.preload, Math.max(0, usable.length - offered));
     if (preload > 0) {
