@@ -293,7 +293,8 @@ async function batchSizes(db: BenchEnv['db'], since: Date): Promise<string> {
 /**
  * The backlog's events committed in each window of `seconds` from its first commit, and the people it saw for the
  * first time in each (profiles created): a backfill meets most of its people in its first seconds, and an event that
- * creates a person costs about twice one about a known person, so the first window is the slowest even on warm workers.
+ * creates a person costs about three times one about a known person, so the first window is the slowest even on warm
+ * workers (README, "What sets the pace").
  */
 async function ratePerWindow(db: BenchEnv['db'], first: string, seconds: number): Promise<{ events: number[]; created: number[] }> {
   // A profile's created_at is its transaction's start, which can fall before the first commit: counted in window 0.
