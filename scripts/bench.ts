@@ -24,7 +24,7 @@ import { env } from '@/server/env';
 import { createRedis, INBOUND_QUEUE } from '@/server/queue/connection';
 import { inboundJobOptions, KEEP_COMPLETED } from '@/server/queue/job-options';
 import { buildWorker } from '@/workers/build';
-import { cpuShares, cpuSnapshot, formatCpu, type CpuShares } from './bench/cpu';
+import { cpuShares, cpuSnapshot, formatCpu, machineTicks, stealPct, type CpuShares, type MachineTicks } from './bench/cpu';
 import { stepPercentiles } from './bench/steps';
 import { BENCH_TENANT, freshBenchEnv, percentile, startWorker, waitUntil, type BenchEnv } from './bench/setup';
 
@@ -310,6 +310,21 @@ async function ratePerWindow(db: BenchEnv['db'], first: string, seconds: number)
   return { events: events.map((r) => Math.round(r.n / seconds)), created: events.map((r) => createdIn.get(r.w) ?? 0) };
 }
 
+/**
+ * Steal (the hypervisor giving this machine's cores to another) in each window of `seconds` from `firstMs`, from the
+ * machine's ticks read while the backlog drained: a burst of it slows a window for reasons outside the product.
+ */
+function stealPerWindow(readings: { at: number; ticks: MachineTicks }[], firstMs: number, windows: number, seconds: number): number[] {
+  const at = (ms: number) => {
+    let reading = readings[0];
+    for (const r of readings) if (r.at <= ms) reading = r;
+    return reading.ticks;
+  };
+  const steal: number[] = [];
+  for (let w = 0; w < windows; w++) steal.push(stealPct(at(firstMs + w * seconds * 1000), at(firstMs + (w + 1) * seconds * 1000)));
+  return steal;
+}
+
 async function runBacklog(workload: Workload, warm: Workload | null, workers: number, log: (s: string) => void, progress: boolean, trace = false): Promise<BacklogResult> {
   const benchEnv = await freshBenchEnv(`backlog${workers}`);
   try {
@@ -340,6 +355,12 @@ async function runBacklog(workload: Workload, warm: Workload | null, workers: nu
     const resumedAt = new Date();
     await queue.resume();
     let peak = 0;
+    const readings: { at: number; ticks: MachineTicks }[] = [];
+    const readMachine = () => {
+      const ticks = machineTicks();
+      if (ticks) readings.push({ at: Date.now(), ticks });
+    };
+    readMachine();
     const drain = progress ? new SingleBar({ format: `  ${workers} worker${workers > 1 ? 's' : ' '} [{bar}] {value}/{total} jobs`, hideCursor: true }, Presets.shades_classic) : undefined;
     drain?.start(workload.jobs.length, 0);
     // Progress from the queue's counters (O(1) in Redis): counting the sync log every 250 ms would scan a table that
@@ -350,8 +371,10 @@ async function runBacklog(workload: Workload, warm: Workload | null, workers: nu
       drain?.update(Math.max(0, workload.jobs.length - left));
       return left === 0 && (await settledCount(benchEnv)) >= expected;
     }, 3_600_000, async () => {
+      readMachine();
       for (const m of await Promise.all(handles.map((h) => h.memory()))) peak = Math.max(peak, m?.rss ?? 0);
     });
+    readMachine();
     drain?.stop();
     const cpuEnd = cpuSnapshot();
     const [span] = await benchEnv.db.execute<{ first: string; last: string }>(sql`
@@ -389,6 +412,7 @@ async function runBacklog(workload: Workload, warm: Workload | null, workers: nu
       const windows = await ratePerWindow(benchEnv.db, span.first, 5);
       log(`    events/s in each 5 s: ${windows.events.join(' ')}`);
       log(`    people created in each 5 s: ${windows.created.join(' ')}`);
+      if (readings.length > 1) log(`    steal % in each 5 s: ${stealPerWindow(readings, new Date(span.first).getTime(), windows.events.length, 5).join(' ')}`);
       log(`    ${await batchSizes(benchEnv.db, resumedAt)}`);
       for (const st of await stepPercentiles(benchEnv.db, resumedAt)) log(`    step ${st.step}: p50 ${st.p50} ms, p99 ${st.p99} ms (${st.events.toLocaleString()} events)`);
     }

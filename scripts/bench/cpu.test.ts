@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cpuShares, type CpuSnapshot } from './cpu';
+import { cpuShares, stealPct, type CpuSnapshot } from './cpu';
 
 const snapshot = (busy: number, idle: number, steal: number, processes: [number, string, number][]): CpuSnapshot => ({
   busy,
@@ -22,5 +22,15 @@ describe('cpuShares', () => {
     const before = snapshot(0, 0, 0, [[1, 'node', 0]]);
     const after = snapshot(500, 0, 500, [[1, 'node', 500]]);
     expect(cpuShares(before, after, [1])).toMatchObject({ workerPct: 50, otherPct: 0, stealPct: 50, idlePct: 0 });
+  });
+});
+
+describe('stealPct', () => {
+  it('is the stolen share of every tick between two readings of the machine', () => {
+    expect(stealPct({ busy: 100, idle: 50, steal: 10 }, { busy: 160, idle: 60, steal: 40 })).toBe(30);
+  });
+
+  it('is 0 when no tick passed (two readings within one tick)', () => {
+    expect(stealPct({ busy: 5, idle: 5, steal: 5 }, { busy: 5, idle: 5, steal: 5 })).toBe(0);
   });
 });

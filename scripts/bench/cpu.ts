@@ -33,21 +33,36 @@ function processTicks(pid: number): { comm: string; ticks: number } | null {
   }
 }
 
-export function cpuSnapshot(): CpuSnapshot | null {
+export type MachineTicks = Pick<CpuSnapshot, 'busy' | 'idle' | 'steal'>;
+
+/** The whole machine's ticks alone (one small read of /proc/stat, cheap enough to take several times a second). */
+export function machineTicks(): MachineTicks | null {
   if (os.platform() !== 'linux') return null;
-  const processes = new Map<number, { comm: string; ticks: number }>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const t = processTicks(Number(entry));
-    if (t) processes.set(Number(entry), t);
-  }
   const [cpu] = readFileSync('/proc/stat', 'utf8').split('\n');
   // user nice system idle iowait irq softirq steal (guest time is already counted in user and nice).
   const n = cpu.split(/\s+/).slice(1, 9).map(Number);
   const idle = n[3] + n[4];
   const steal = n[7] ?? 0;
   const busy = n.reduce((a, b) => a + b, 0) - idle - steal;
-  return { processes, busy, idle, steal };
+  return { busy, idle, steal };
+}
+
+export function cpuSnapshot(): CpuSnapshot | null {
+  const machine = machineTicks();
+  if (!machine) return null;
+  const processes = new Map<number, { comm: string; ticks: number }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const t = processTicks(Number(entry));
+    if (t) processes.set(Number(entry), t);
+  }
+  return { processes, ...machine };
+}
+
+/** Steal as a % of the machine between two readings (0 when no time passed). */
+export function stealPct(before: MachineTicks, after: MachineTicks): number {
+  const total = after.busy - before.busy + (after.idle - before.idle) + (after.steal - before.steal);
+  return total > 0 ? Math.round(((after.steal - before.steal) / total) * 100) : 0;
 }
 
 export interface CpuShares {
