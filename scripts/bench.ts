@@ -306,8 +306,14 @@ async function ratePerWindow(db: BenchEnv['db'], first: string, seconds: number)
     db.execute<{ w: number; n: number }>(sql`
       select ${window(sql`created_at`)} as w, count(*)::int as n from profiles where tenant_id = ${BENCH_TENANT} group by w`),
   ]);
+  // Every window from 0 to the last, a window without commits as 0, so the lists (and steal's) line up by position.
+  const windows = Array.from({ length: (events.at(-1)?.w ?? -1) + 1 }, (_, w) => w);
+  const committedIn = new Map(events.map((r) => [r.w, r.n]));
   const createdIn = new Map(created.map((r) => [r.w, r.n]));
-  return { events: events.map((r) => Math.round(r.n / seconds)), created: events.map((r) => createdIn.get(r.w) ?? 0) };
+  return {
+    events: windows.map((w) => Math.round((committedIn.get(w) ?? 0) / seconds)),
+    created: windows.map((w) => createdIn.get(w) ?? 0),
+  };
 }
 
 /**
@@ -335,8 +341,8 @@ async function runBacklog(workload: Workload, warm: Workload | null, workers: nu
     await waitUntil(async () => (await Promise.all(handles.map((h) => h.memory()))).every(Boolean), 60_000);
     const startMem = await Promise.all(handles.map((h) => h.memory()));
     if (warm) {
-      // A new worker's first ~10 s run cold (V8 compiles the pipeline while it runs; the first 5 s of a cold backlog
-      // ran at ~40 % of the rest's rate on 2026-12-07): another club's history, in its own tenant, warms them first.
+      // A new worker's first ~10 s run cold (V8 compiles the pipeline while it runs: ~7 s of TurboFan compile time in
+      // the first 12 s of a cold backlog on 2026-12-07): another club's history, in its own tenant, warms them first.
       await createTenant(benchEnv.db, { id: WARMUP_TENANT, name: 'Warm-up Country Club', country: 'ZA' });
       const warmJobs = warm.jobs.filter((j) => !isInjectedBad(j));
       await publish(queue, warmJobs);
