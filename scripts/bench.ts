@@ -296,23 +296,33 @@ async function batchSizes(db: BenchEnv['db'], since: Date): Promise<string> {
  * creates a person costs about three times one about a known person, so the first window is the slowest even on warm
  * workers (README, "What sets the pace").
  */
-async function ratePerWindow(db: BenchEnv['db'], first: string, seconds: number): Promise<{ events: number[]; created: number[] }> {
+async function ratePerWindow(
+  db: BenchEnv['db'],
+  first: string,
+  seconds: number,
+): Promise<{ events: number[]; created: number[]; lastWindowSeconds: number }> {
   // A profile's created_at is its transaction's start, which can fall before the first commit: counted in window 0.
   const window = (column: SQL) => sql`greatest(0, floor(extract(epoch from ${column} - ${first}::timestamptz) / ${seconds}))::int`;
-  const [events, created] = await Promise.all([
+  const [events, created, [span]] = await Promise.all([
     db.execute<{ w: number; n: number }>(sql`
       select ${window(sql`processed_at`)} as w, count(*)::int as n
       from sync_log where tenant_id = ${BENCH_TENANT} and status = 'SUCCESS' group by w order by w`),
     db.execute<{ w: number; n: number }>(sql`
       select ${window(sql`created_at`)} as w, count(*)::int as n from profiles where tenant_id = ${BENCH_TENANT} group by w`),
+    db.execute<{ s: number }>(sql`
+      select extract(epoch from max(processed_at) - ${first}::timestamptz)::float8 as s
+      from sync_log where tenant_id = ${BENCH_TENANT} and status = 'SUCCESS'`),
   ]);
   // Every window from 0 to the last, a window without commits as 0, so the lists (and steal's) line up by position.
   const windows = Array.from({ length: (events.at(-1)?.w ?? -1) + 1 }, (_, w) => w);
   const committedIn = new Map(events.map((r) => [r.w, r.n]));
   const createdIn = new Map(created.map((r) => [r.w, r.n]));
+  // The drain ends inside the last window: its rate is over the part of it the drain lasted, not the whole window.
+  const lastWindowSeconds = Math.min(seconds, Math.max(0.1, (span?.s ?? 0) - (windows.length - 1) * seconds));
   return {
-    events: windows.map((w) => Math.round((committedIn.get(w) ?? 0) / seconds)),
+    events: windows.map((w) => Math.round((committedIn.get(w) ?? 0) / (w === windows.length - 1 ? lastWindowSeconds : seconds))),
     created: windows.map((w) => createdIn.get(w) ?? 0),
+    lastWindowSeconds: Math.round(lastWindowSeconds * 10) / 10,
   };
 }
 
@@ -416,7 +426,7 @@ async function runBacklog(workload: Workload, warm: Workload | null, workers: nu
     log(`    worker RSS ${result.rssStartMb} → ${result.rssEndMb} MB (peak ${result.rssPeakMb} MB), heap ${result.heapStartMb} → ${result.heapEndMb} MB; Redis ${result.redisStartMb} → ${result.redisEndMb} MB`);
     if (trace) {
       const windows = await ratePerWindow(benchEnv.db, span.first, 5);
-      log(`    events/s in each 5 s: ${windows.events.join(' ')}`);
+      log(`    events/s in each 5 s: ${windows.events.join(' ')} (the last over its ${windows.lastWindowSeconds} s)`);
       log(`    people created in each 5 s: ${windows.created.join(' ')}`);
       if (readings.length > 1) log(`    steal % in each 5 s: ${stealPerWindow(readings, new Date(span.first).getTime(), windows.events.length, 5).join(' ')}`);
       log(`    ${await batchSizes(benchEnv.db, resumedAt)}`);
