@@ -12,7 +12,10 @@
  * 3. Latency: events offered at a fixed rate to one worker; enqueue → effects committed (sync log processed_at).
  * Every run ends with a correctness check; a fast wrong pipeline is not a result.
  */
-import { Queue, Worker } from 'bullmq';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { Queue } from 'bullmq';
 import { SingleBar, Presets } from 'cli-progress';
 import { sql, type SQL } from 'drizzle-orm';
 import { normalizeJob } from '@/server/events/normalize';
@@ -22,9 +25,10 @@ import { CastBook } from '@/server/demo/people';
 import { createTenant } from '@/server/admin/tenants';
 import { env } from '@/server/env';
 import { createRedis, INBOUND_QUEUE } from '@/server/queue/connection';
-import { inboundJobOptions, KEEP_COMPLETED } from '@/server/queue/job-options';
+import { inboundJobOptions } from '@/server/queue/job-options';
 import { buildWorker } from '@/workers/build';
-import { cpuShares, cpuSnapshot, formatCpu, machineTicks, stealPct, type CpuShares, type MachineTicks } from './bench/cpu';
+import { cpuShares, cpuSnapshot, formatCpu, machineTicks, stealPct, type CpuShares, type CpuSnapshot, type MachineTicks } from './bench/cpu';
+import { WORKER_NODE_FLAGS } from '@/workers/node-flags';
 import { stepPercentiles } from './bench/steps';
 import { BENCH_TENANT, freshBenchEnv, percentile, startWorker, waitUntil, type BenchEnv } from './bench/setup';
 
@@ -191,35 +195,47 @@ async function redisMemory(): Promise<number> {
 
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
-/** BullMQ alone: no-op jobs, the same job options and worker concurrency, one consumer per process. */
-async function measureCeiling(n: number, concurrency: number, log: (s: string) => void): Promise<{ perSec: number; stealPct: number | null }> {
+/**
+ * BullMQ alone: no-op jobs with the same job options and worker concurrency, consumed by a process of its own started
+ * with the worker's Node flags (scripts/bench/ceiling-consumer.ts), as the pipeline's worker is.
+ */
+async function measureCeiling(
+  n: number,
+  concurrency: number,
+  log: (s: string) => void,
+): Promise<{ perSec: number; stealPct: number | null }> {
   const prefix = `bench:ceiling:${process.pid}`;
   const connection = createRedis();
   const queue = new Queue(INBOUND_QUEUE, { connection, prefix });
   const jobs = Array.from({ length: n }, (_, i) => ({ name: 'event', data: { i, pad: 'x'.repeat(600) }, opts: inboundJobOptions(`noop-${i}`, 2) }));
   await publish(queue, jobs);
-  const workerConnection = createRedis({ forWorker: true });
-  const cpuStart = cpuSnapshot();
-  let done = 0;
-  let first = 0;
-  let last = 0;
-  const worker = new Worker(INBOUND_QUEUE, async () => {
-    if (!first) first = performance.now();
-    last = performance.now();
-    done++;
-  }, { connection: workerConnection, prefix, concurrency, removeOnComplete: KEEP_COMPLETED });
-  await waitUntil(async () => done >= n, 600_000);
-  const cpuEnd = cpuSnapshot();
-  await worker.close();
+  // CRM_WORKER_FLAGS (a flag under test) applies to both sides of the ratio.
+  const extraFlags = process.env.CRM_WORKER_FLAGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, ...extraFlags, '--import', 'tsx', path.join(import.meta.dirname, 'bench/ceiling-consumer.ts')], {
+    env: { ...process.env, CEILING_PREFIX: prefix, CEILING_JOBS: String(n), CEILING_CONCURRENCY: String(concurrency) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  let cpuStart: CpuSnapshot | null = null;
+  let result: { perSec: number; cpuMsPerJob: number } | null = null;
+  let cpuEnd: CpuSnapshot | null = null;
+  for await (const line of createInterface({ input: child.stdout! })) {
+    if (line === 'ready') cpuStart = cpuSnapshot();
+    else if (line.startsWith('{')) {
+      cpuEnd = cpuSnapshot();
+      result = JSON.parse(line) as { perSec: number; cpuMsPerJob: number };
+    }
+  }
+  const code = await exited;
   await queue.obliterate({ force: true });
   await queue.close();
   connection.disconnect();
-  workerConnection.disconnect();
-  const perSec = Math.round(n / ((last - first) / 1000));
+  if (!result) throw new Error(`The ceiling's consumer exited (code ${code}) without a result`);
   // The ratio compares two stages run minutes apart: steal in one and not the other moves it.
-  const stealPct = cpuStart && cpuEnd ? cpuShares(cpuStart, cpuEnd, []).stealPct : null;
-  log(`  ceiling: ${n.toLocaleString()} no-op jobs at ${perSec.toLocaleString()}/s${stealPct === null ? '' : ` (steal ${stealPct} % of the machine)`}`);
-  return { perSec, stealPct };
+  const shares = cpuStart && cpuEnd ? cpuShares(cpuStart, cpuEnd, [child.pid!], n) : null;
+  const perJob = shares ? `consumer ${result.cpuMsPerJob.toFixed(3)}, Redis ${shares.redisMsPerEvent} CPU ms per job; ` : '';
+  log(`  ceiling: ${n.toLocaleString()} no-op jobs at ${result.perSec.toLocaleString()}/s (${perJob}steal ${shares?.stealPct ?? '?'} % of the machine)`);
+  return { perSec: result.perSec, stealPct: shares?.stealPct ?? null };
 }
 
 async function settledCount(env: BenchEnv, tenantId = BENCH_TENANT): Promise<number> {
