@@ -27,8 +27,8 @@ import { env } from '@/server/env';
 import { createRedis, INBOUND_QUEUE } from '@/server/queue/connection';
 import { inboundJobOptions } from '@/server/queue/job-options';
 import { buildWorker } from '@/workers/build';
-import { cpuShares, cpuSnapshot, formatCpu, machineTicks, stealPct, type CpuShares, type CpuSnapshot, type MachineTicks } from './bench/cpu';
 import { WORKER_NODE_FLAGS } from '@/workers/node-flags';
+import { cpuShares, cpuSnapshot, formatCpu, machineTicks, stealPct, type CpuShares, type CpuSnapshot, type MachineTicks } from './bench/cpu';
 import { stepPercentiles } from './bench/steps';
 import { BENCH_TENANT, freshBenchEnv, percentile, startWorker, waitUntil, type BenchEnv } from './bench/setup';
 
@@ -216,6 +216,8 @@ async function measureCeiling(
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  // As the backlog stages wait at most 10 minutes for their events.
+  const timeout = setTimeout(() => child.kill(), 600_000);
   let cpuStart: CpuSnapshot | null = null;
   let result: { perSec: number; cpuMsPerJob: number } | null = null;
   let cpuEnd: CpuSnapshot | null = null;
@@ -227,6 +229,7 @@ async function measureCeiling(
     }
   }
   const code = await exited;
+  clearTimeout(timeout);
   await queue.obliterate({ force: true });
   await queue.close();
   connection.disconnect();
