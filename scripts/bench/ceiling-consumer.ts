@@ -2,7 +2,8 @@
  * The benchmark's ceiling consumer: BullMQ's Worker taking no-op jobs with the worker's queue settings, in a process
  * of its own started with the worker's Node flags (workers/node-flags.ts), as the pipeline's worker runs. In the
  * benchmark's own process it ran under Node's default heap settings (and beside the benchmark's generated workload),
- * which made BullMQ ~30–50 % slower than in a worker's process (2026-12-07) and the ratio look better than it is.
+ * which made BullMQ 27–49 % slower than in a process with the worker's flags (five pairs, 2026-12-07) and the ratio
+ * look better than it was.
  *
  * Started by scripts/bench.ts with CEILING_PREFIX, CEILING_JOBS and CEILING_CONCURRENCY; prints `ready` once
  * connected, then one JSON line when every job is done: the jobs per second (first job started → last), and this
