@@ -28,6 +28,7 @@ import { createRedis, INBOUND_QUEUE } from '@/server/queue/connection';
 import { inboundJobOptions } from '@/server/queue/job-options';
 import { buildWorker } from '@/workers/build';
 import { WORKER_NODE_FLAGS } from '@/workers/node-flags';
+import { extraWorkerFlags } from '@/test/worker-process';
 import { cpuShares, cpuSnapshot, formatCpu, machineTicks, stealPct, type CpuShares, type CpuSnapshot, type MachineTicks } from './bench/cpu';
 import { stepPercentiles } from './bench/steps';
 import { BENCH_TENANT, freshBenchEnv, percentile, startWorker, waitUntil, type BenchEnv } from './bench/setup';
@@ -210,8 +211,7 @@ async function measureCeiling(
   const jobs = Array.from({ length: n }, (_, i) => ({ name: 'event', data: { i, pad: 'x'.repeat(600) }, opts: inboundJobOptions(`noop-${i}`, 2) }));
   await publish(queue, jobs);
   // CRM_WORKER_FLAGS (a flag under test) applies to both sides of the ratio.
-  const extraFlags = process.env.CRM_WORKER_FLAGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, ...extraFlags, '--import', 'tsx', path.join(import.meta.dirname, 'bench/ceiling-consumer.ts')], {
+  const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, ...extraWorkerFlags(), '--import', 'tsx', path.join(import.meta.dirname, 'bench/ceiling-consumer.ts')], {
     env: { ...process.env, CEILING_PREFIX: prefix, CEILING_JOBS: String(n), CEILING_CONCURRENCY: String(concurrency) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -317,27 +317,26 @@ async function batchSizes(db: BenchEnv['db'], since: Date): Promise<string> {
  */
 async function ratePerWindow(
   db: BenchEnv['db'],
-  first: string,
+  span: { first: string; last: string },
   seconds: number,
 ): Promise<{ events: number[]; created: number[]; lastWindowSeconds: number }> {
+  const { first } = span;
   // A profile's created_at is its transaction's start, which can fall before the first commit: counted in window 0.
   const window = (column: SQL) => sql`greatest(0, floor(extract(epoch from ${column} - ${first}::timestamptz) / ${seconds}))::int`;
-  const [events, created, [span]] = await Promise.all([
+  const [events, created] = await Promise.all([
     db.execute<{ w: number; n: number }>(sql`
       select ${window(sql`processed_at`)} as w, count(*)::int as n
       from sync_log where tenant_id = ${BENCH_TENANT} and status = 'SUCCESS' group by w order by w`),
     db.execute<{ w: number; n: number }>(sql`
       select ${window(sql`created_at`)} as w, count(*)::int as n from profiles where tenant_id = ${BENCH_TENANT} group by w`),
-    db.execute<{ s: number }>(sql`
-      select extract(epoch from max(processed_at) - ${first}::timestamptz)::float8 as s
-      from sync_log where tenant_id = ${BENCH_TENANT} and status = 'SUCCESS'`),
   ]);
   // Every window from 0 to the last, a window without commits as 0, so the lists (and steal's) line up by position.
   const windows = Array.from({ length: (events.at(-1)?.w ?? -1) + 1 }, (_, w) => w);
   const committedIn = new Map(events.map((r) => [r.w, r.n]));
   const createdIn = new Map(created.map((r) => [r.w, r.n]));
   // The drain ends inside the last window: its rate is over the part of it the drain lasted, not the whole window.
-  const lastWindowSeconds = Math.min(seconds, Math.max(0.1, (span?.s ?? 0) - (windows.length - 1) * seconds));
+  const drainSeconds = (new Date(span.last).getTime() - new Date(first).getTime()) / 1000;
+  const lastWindowSeconds = Math.min(seconds, Math.max(0.1, drainSeconds - (windows.length - 1) * seconds));
   return {
     events: windows.map((w) => Math.round((committedIn.get(w) ?? 0) / (w === windows.length - 1 ? lastWindowSeconds : seconds))),
     created: windows.map((w) => createdIn.get(w) ?? 0),
@@ -444,7 +443,7 @@ async function runBacklog(workload: Workload, warm: Workload | null, workers: nu
     if (result.cpu) log(`    ${formatCpu(result.cpu)}`);
     log(`    worker RSS ${result.rssStartMb} → ${result.rssEndMb} MB (peak ${result.rssPeakMb} MB), heap ${result.heapStartMb} → ${result.heapEndMb} MB; Redis ${result.redisStartMb} → ${result.redisEndMb} MB`);
     if (trace) {
-      const windows = await ratePerWindow(benchEnv.db, span.first, 5);
+      const windows = await ratePerWindow(benchEnv.db, span, 5);
       log(`    events/s in each 5 s: ${windows.events.join(' ')} (the last over its ${windows.lastWindowSeconds} s)`);
       log(`    people created in each 5 s: ${windows.created.join(' ')}`);
       if (readings.length > 1) log(`    steal % in each 5 s: ${stealPerWindow(readings, new Date(span.first).getTime(), windows.events.length, 5).join(' ')}`);

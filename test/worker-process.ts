@@ -19,8 +19,12 @@ export interface WorkerProcess {
  */
 export function profiledWorkerNodeArgs(): string[] {
   const dir = process.env.CRM_CPU_PROF;
-  const flags = process.env.CRM_WORKER_FLAGS?.split(' ').filter(Boolean) ?? [];
-  return workerNodeArgs([...(dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []), ...flags]);
+  return workerNodeArgs([...(dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []), ...extraWorkerFlags()]);
+}
+
+/** CRM_WORKER_FLAGS as a list (none when unset). */
+export function extraWorkerFlags(): string[] {
+  return process.env.CRM_WORKER_FLAGS?.split(' ').filter(Boolean) ?? [];
 }
 
 /** Starts a real worker process (workers/main.ts) against the test's database and queue prefix. */
