@@ -30,6 +30,7 @@ import { buildWorker } from '@/workers/build';
 import { WORKER_NODE_FLAGS } from '@/workers/node-flags';
 import { extraWorkerFlags } from '@/test/worker-process';
 import { cpuShares, cpuSnapshot, formatCpu, machineTicks, stealPct, type CpuShares, type CpuSnapshot, type MachineTicks } from './bench/cpu';
+import { formatWal, walCost, walSnapshot, type WalCost } from './bench/wal';
 import { stepPercentiles } from './bench/steps';
 import { BENCH_TENANT, freshBenchEnv, percentile, startWorker, waitUntil, type BenchEnv } from './bench/setup';
 
@@ -295,6 +296,8 @@ interface BacklogResult {
   redisEndMb: number;
   /** Where the machine's CPU went while the workers drained the backlog (null off Linux). */
   cpu: CpuShares | null;
+  /** What the drain wrote to Postgres's WAL, and the checkpoints it started. */
+  wal: WalCost;
   correctness: Correctness;
   rows: Record<string, number>;
 }
@@ -386,6 +389,7 @@ async function runBacklog(workload: Workload, warm: Workload | null, workers: nu
 
     const expected = workload.unique + workload.bad;
     const cpuStart = cpuSnapshot();
+    const walStart = await walSnapshot(benchEnv.db);
     const resumedAt = new Date();
     await queue.resume();
     let peak = 0;
@@ -416,6 +420,8 @@ async function runBacklog(workload: Workload, warm: Workload | null, workers: nu
     const seconds = (new Date(span.last).getTime() - new Date(span.first).getTime()) / 1000;
     const endMem = await Promise.all(handles.map((h) => h.memory()));
     await Promise.all(handles.map((h) => h.stop()));
+    // After the workers' connections closed: a backend reports its WAL figures when idle, at most once a second.
+    const walEnd = await walSnapshot(benchEnv.db);
     const correctness = await checkCorrectness(benchEnv, workload, expected);
     const rows = await rowsPerTable(benchEnv);
     await queue.obliterate({ force: true });
@@ -436,11 +442,13 @@ async function runBacklog(workload: Workload, warm: Workload | null, workers: nu
       redisStartMb: mb(redisStart),
       redisEndMb: mb(redisEnd),
       cpu: cpuStart && cpuEnd ? cpuShares(cpuStart, cpuEnd, handles.map((h) => h.child.pid!), workload.unique) : null,
+      wal: walCost(walStart, walEnd, workload.unique),
       correctness,
       rows,
     };
     log(`  ${workers} worker process${workers > 1 ? 'es' : ''}: ${result.eventsPerSec.toLocaleString()} events/s (${result.seconds} s)${correctness.ok ? '' : ' — WRONG: ' + correctness.problems.join('; ')}`);
     if (result.cpu) log(`    ${formatCpu(result.cpu)}`);
+    log(`    ${formatWal(result.wal, result.seconds)}`);
     log(`    worker RSS ${result.rssStartMb} → ${result.rssEndMb} MB (peak ${result.rssPeakMb} MB), heap ${result.heapStartMb} → ${result.heapEndMb} MB; Redis ${result.redisStartMb} → ${result.redisEndMb} MB`);
     if (trace) {
       const windows = await ratePerWindow(benchEnv.db, span, 5);
@@ -594,6 +602,7 @@ async function main() {
     ceilingPerSec,
     ceilingStealPct: ceiling.stealPct,
     stealPctByWorkers: Object.fromEntries(backlog.map((b) => [b.workers, b.cpu?.stealPct ?? null])),
+    walByWorkers: Object.fromEntries(backlog.map((b) => [b.workers, b.wal])),
     ratio: Math.round((one.eventsPerSec / ceilingPerSec) * 1000) / 1000,
     p50Ms: latency.p50Ms,
     p95Ms: latency.p95Ms,

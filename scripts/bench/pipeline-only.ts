@@ -8,7 +8,6 @@
  */
 import { hash } from 'node:crypto';
 import { Session } from 'node:inspector/promises';
-import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import type { Database } from '@/server/db/client';
 import * as schema from '@/server/db/schema';
@@ -18,6 +17,7 @@ import { processBatch } from '@/workers/pipeline/process-batch';
 import type { EventItem, PipelineItem } from '@/workers/pipeline/types';
 import { cpuShares, cpuSnapshot } from './cpu';
 import { BENCH_TENANT, freshBenchEnv } from './setup';
+import { formatWal, walCost, walSnapshot } from './wal';
 
 const n = Number(process.argv[2] ?? 6000);
 const size = Number(process.argv[3] ?? 100);
@@ -56,8 +56,7 @@ if (heapSampler) {
   heapSampler.connect();
   await heapSampler.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
 }
-const walBytes = async () => Number((await benchEnv.db.execute<{ b: string }>(sql`select wal_bytes::text as b from pg_stat_wal`))[0].b);
-const wal0 = await walBytes();
+const wal0 = await walSnapshot(benchEnv.db);
 let statements = 0;
 const cpu0 = cpuSnapshot();
 const node0 = process.cpuUsage();
@@ -74,7 +73,7 @@ const nodeCpu = process.cpuUsage(node0);
 const cpu1 = cpuSnapshot();
 const shares = cpu0 && cpu1 ? cpuShares(cpu0, cpu1, [process.pid], n) : null;
 console.log(`CPU ms per event: Node ${((nodeCpu.user + nodeCpu.system) / 1000 / n).toFixed(3)}${shares ? `, Postgres ${shares.postgresMsPerEvent}` : ''}`);
-console.log(`WAL bytes per event: ${Math.round(((await walBytes()) - wal0) / n)} (the whole server's)`);
+console.log(formatWal(walCost(wal0, await walSnapshot(benchEnv.db), n), seconds));
 if (heapSampler) {
   const { profile } = await heapSampler.post('HeapProfiler.stopSampling');
   const total = (node: { selfSize: number; children: unknown[] }): number => node.selfSize + node.children.reduce<number>((a, c) => a + total(c as typeof node), 0);
