@@ -9,12 +9,12 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '@/server/db/client';
 import { newId } from '@/server/db/ids';
-import { CHURN_LEVELS, ENGAGEMENT_LEVELS, type FieldVersions, type IdentityKind, type ScoreFactor } from '@/server/db/schema';
+import { CHURN_LEVELS, ENGAGEMENT_LEVELS, type IdentityKind, type ScoreFactor } from '@/server/db/schema';
 import { createPeople, type Person } from '@/server/demo/people';
 import { Rng } from '@/server/demo/random';
 import { RANK_AUTHORITATIVE, RANK_FILL } from '@/server/events/types';
 import { foldEmail, memberIdsFrom, phoneDigits } from '@/server/identity';
-import { deriveLifecycleStage, displayNameOf, searchTextOf } from '@/server/profiles/fields';
+import { deriveLifecycleStage, displayNameOf, searchTextOf, storeVersions, type VersionsByField } from '@/server/profiles/fields';
 import { CHURN_WEIGHTS } from '@/server/scoring/churn';
 import { levelOf, weightedTotal } from '@/server/scoring/curves';
 import { ENGAGEMENT_WEIGHTS } from '@/server/scoring/engagement';
@@ -97,13 +97,13 @@ function profileOf(person: Person, rng: Rng, tenantId: string, now: number, take
   const createdAt = Math.min(member?.syncedAt ?? now, player?.syncedAt ?? now, contact?.syncedAt ?? now);
   const deleted = member?.deletedAt !== undefined;
   const version = (rank: number, at: number, source: string): [number, string, string] => [rank, new Date(at).toISOString(), `${source}-${id.slice(0, 8)}`];
-  const versions: FieldVersions = {};
+  const byField: VersionsByField = {};
   const byMember = member ? version(RANK_AUTHORITATIVE, member.syncedAt, 'scl') : null;
   const byOther = version(player ? RANK_AUTHORITATIVE : RANK_FILL, player?.syncedAt ?? contact?.syncedAt ?? now, player ? 'teetime' : 'messaging');
-  for (const field of ['firstName', 'lastName', 'email', 'phoneNumber']) versions[field] = byMember ?? byOther;
-  if (member) for (const field of ['membershipStatus', 'membershipTier', 'memberSince', 'dateOfBirth']) versions[field] = byMember!;
-  if (player) for (const field of ['handicap', 'homeClubId', 'homeClubName']) versions[field] = version(RANK_AUTHORITATIVE, player.syncedAt, 'teetime');
-  if (contact) for (const field of ['emailOptIn', 'smsOptIn']) versions[field] = version(RANK_AUTHORITATIVE, contact.syncedAt, 'messaging');
+  for (const field of ['firstName', 'lastName', 'email', 'phoneNumber'] as const) byField[field] = byMember ?? byOther;
+  if (member) for (const field of ['membershipStatus', 'membershipTier', 'memberSince', 'dateOfBirth'] as const) byField[field] = byMember!;
+  if (player) for (const field of ['handicap', 'homeClubId', 'homeClubName'] as const) byField[field] = version(RANK_AUTHORITATIVE, player.syncedAt, 'teetime');
+  if (contact) for (const field of ['emailOptIn', 'smsOptIn'] as const) byField[field] = version(RANK_AUTHORITATIVE, contact.syncedAt, 'messaging');
 
   const stage = deriveLifecycleStage({
     membershipStatus,
@@ -153,7 +153,7 @@ function profileOf(person: Person, rng: Rng, tenantId: string, now: number, take
     churn_risk_score_at: at(scoredAt),
     churn_risk_level: levelOf(churnScore, CHURN_LEVELS),
     merged_into_id: null,
-    field_versions: versions,
+    field_versions: storeVersions(byField),
     search_text: deleted ? '' : searchTextOf({ firstName: person.firstName, lastName: person.lastName, email, memberIds: memberIdsFrom(identities) }),
     phone_digits: phone ? phoneDigits(phone) : null,
     created_at: at(createdAt),
@@ -200,7 +200,7 @@ export async function seedClub(db: Database, options: SeedClubOptions): Promise<
     seeded.push({ id: row.id as string, firstName: person.firstName, lastName: person.lastName, email: row.email as string | null, phone: row.phone_number as string | null, status: row.status as string });
     const sources = [person.member, person.player, person.contact].filter(Boolean).length;
     if (sources > 1 && r.chance(0.12) && profileRows.length < count) {
-      const loser = { ...row, id: newId(), status: 'MERGED', merged_into_id: row.id, field_versions: {}, created_at: new Date(createdAt).toISOString() };
+      const loser = { ...row, id: newId(), status: 'MERGED', merged_into_id: row.id, field_versions: [], created_at: new Date(createdAt).toISOString() };
       profileRows.push(loser);
       mergeRows.push({ tenant_id: tenantId, winner_id: row.id, loser_id: loser.id, reason: 'identity_match', merged_by: 'system', merged_at: row.created_at });
     }

@@ -61,7 +61,7 @@ describe('profile_rankings (migration 0007)', () => {
           activityCount30d: 3,
           engagementScore: 61,
           churnRiskScore: 22,
-          fieldVersions: { firstName: [3, '2026-11-01T10:00:00.000Z', 'evt-1'] },
+          fieldVersions: [[3, '2026-11-01T10:00:00.000Z', 'evt-1', 'firstName']],
           updatedAt: new Date(),
         })
         .where(eq(profiles.id, id));

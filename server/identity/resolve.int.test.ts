@@ -11,6 +11,7 @@ import {
   tenants,
 } from '@/server/db/schema';
 import { createTestContext, type TestContext } from '@/test/harness';
+import { readVersions } from '@/server/profiles/fields';
 import { dismissDuplicate, mergeDuplicate } from './duplicates';
 import { eraseProfileIdentities, linkedIdsOf, unlinkIdentity } from './identities';
 import { normalizeIdentifiers, type Identifier } from './normalize';
@@ -121,7 +122,7 @@ describe('resolveProfile', () => {
       .set({
         firstName: 'Lindiwe',
         lifetimeValue: 2500,
-        fieldVersions: { firstName: [2, '2026-02-01T00:00:00.000Z', 'evt_name'] },
+        fieldVersions: [[2, '2026-02-01T00:00:00.000Z', 'evt_name', 'firstName']],
       })
       .where(eq(profiles.id, contact.profileId));
     await ctx.db.update(profiles).set({ firstName: 'Lindi', lifetimeValue: 1000 }).where(eq(profiles.id, member.profileId));
@@ -163,7 +164,7 @@ describe('resolveProfile', () => {
       lifecycleStage: 'MEMBER',
       displayName: 'Lindiwe',
     });
-    expect(winner.fieldVersions.firstName).toEqual([2, '2026-02-01T00:00:00.000Z', 'evt_name']);
+    expect(readVersions(winner.fieldVersions).firstName).toEqual([2, '2026-02-01T00:00:00.000Z', 'evt_name']);
     expect(winner.searchText).toContain('300');
     const history = await ctx.db.select().from(profileMerges).where(eq(profileMerges.loserId, contact.profileId));
     expect(history).toMatchObject([{ winnerId: member.profileId, mergedBy: 'system', reason: 'identity_match' }]);

@@ -7,7 +7,10 @@ import {
   deriveLifecycleStage,
   displayNameOf,
   mergeFieldStates,
+  readVersions,
+  storeVersions,
   searchTextOf,
+  type FieldVersion,
   type LifecycleFacts,
   type ProfileFieldState,
 } from './fields';
@@ -25,7 +28,7 @@ interface TestEvent {
   writes: FieldWriteSet[];
 }
 
-function applyAll(events: readonly TestEvent[], start: ProfileFieldState = EMPTY, startVersions: FieldVersions = {}) {
+function applyAll(events: readonly TestEvent[], start: ProfileFieldState = EMPTY, startVersions: FieldVersions = []) {
   let state = start;
   let versions = startVersions;
   for (const event of events) ({ state, versions } = applyWrites(state, versions, event.writes, event.id));
@@ -34,22 +37,22 @@ function applyAll(events: readonly TestEvent[], start: ProfileFieldState = EMPTY
 
 describe('applyWrites', () => {
   it('applies writes to an empty profile and records their versions', () => {
-    const result = applyWrites(EMPTY, {}, [auth('2026-01-01T10:00:00Z', { firstName: 'Pat', handicap: 12.4 })], 'e1');
+    const result = applyWrites(EMPTY, [], [auth('2026-01-01T10:00:00Z', { firstName: 'Pat', handicap: 12.4 })], 'e1');
     expect(result.state.firstName).toBe('Pat');
     expect(result.state.handicap).toBe(12.4);
-    expect(result.versions.firstName).toEqual([RANK_AUTHORITATIVE, '2026-01-01T10:00:00.000Z', 'e1']);
+    expect(readVersions(result.versions).firstName).toEqual([RANK_AUTHORITATIVE, '2026-01-01T10:00:00.000Z', 'e1']);
     expect(result.changed.sort()).toEqual(['firstName', 'handicap']);
   });
 
   it('ignores an older write that arrives later', () => {
-    const newer = applyWrites(EMPTY, {}, [auth('2026-01-02T00:00:00Z', { membershipStatus: 'LAPSED' })], 'e2');
+    const newer = applyWrites(EMPTY, [], [auth('2026-01-02T00:00:00Z', { membershipStatus: 'LAPSED' })], 'e2');
     const older = applyWrites(newer.state, newer.versions, [auth('2026-01-01T00:00:00Z', { membershipStatus: 'ACTIVE' })], 'e1');
     expect(older.state.membershipStatus).toBe('LAPSED');
     expect(older.changed).toEqual([]);
   });
 
   it('hands back its inputs themselves when no write applies (the pipeline then copies the profile once)', () => {
-    const newer = applyWrites(EMPTY, {}, [auth('2026-01-02T00:00:00Z', { membershipStatus: 'LAPSED' })], 'e2');
+    const newer = applyWrites(EMPTY, [], [auth('2026-01-02T00:00:00Z', { membershipStatus: 'LAPSED' })], 'e2');
     for (const writes of [[], [auth('2026-01-01T00:00:00Z', { membershipStatus: 'ACTIVE' })]]) {
       const result = applyWrites(newer.state, newer.versions, writes, 'e1');
       expect(result.state).toBe(newer.state);
@@ -73,13 +76,13 @@ describe('applyWrites', () => {
   });
 
   it('never lets a fill replace an authoritative value, even a newer fill', () => {
-    const member = applyWrites(EMPTY, {}, [auth('2026-01-01T00:00:00Z', { firstName: 'Patricia' })], 'scl');
+    const member = applyWrites(EMPTY, [], [auth('2026-01-01T00:00:00Z', { firstName: 'Patricia' })], 'scl');
     const contact = applyWrites(member.state, member.versions, [fill('2026-06-01T00:00:00Z', { firstName: 'Pat' })], 'msg');
     expect(contact.state.firstName).toBe('Patricia');
   });
 
   it('lets a fill fill an empty field and replace an older fill, and an authoritative write replace a fill', () => {
-    const first = applyWrites(EMPTY, {}, [fill('2026-01-01T00:00:00Z', { lastName: 'Smit' })], 'm1');
+    const first = applyWrites(EMPTY, [], [fill('2026-01-01T00:00:00Z', { lastName: 'Smit' })], 'm1');
     expect(first.state.lastName).toBe('Smit');
     const second = applyWrites(first.state, first.versions, [fill('2026-02-01T00:00:00Z', { lastName: 'Smith' })], 'm2');
     expect(second.state.lastName).toBe('Smith');
@@ -89,32 +92,62 @@ describe('applyWrites', () => {
 
   it('never clears with a fill and leaves unversioned values to authoritative writes', () => {
     const typed = { ...EMPTY, firstName: 'Typed by staff' };
-    expect(applyWrites(typed, {}, [fill('2026-01-01T00:00:00Z', { firstName: 'Pat' })], 'm').state.firstName).toBe(
+    expect(applyWrites(typed, [], [fill('2026-01-01T00:00:00Z', { firstName: 'Pat' })], 'm').state.firstName).toBe(
       'Typed by staff',
     );
-    const named = applyWrites(EMPTY, {}, [fill('2026-01-01T00:00:00Z', { firstName: 'Pat' })], 'm1');
+    const named = applyWrites(EMPTY, [], [fill('2026-01-01T00:00:00Z', { firstName: 'Pat' })], 'm1');
     expect(
       applyWrites(named.state, named.versions, [fill('2026-02-01T00:00:00Z', { firstName: null })], 'm2').state.firstName,
     ).toBe('Pat');
-    expect(applyWrites(typed, {}, [auth('2026-01-01T00:00:00Z', { firstName: 'Pat' })], 's').state.firstName).toBe('Pat');
+    expect(applyWrites(typed, [], [auth('2026-01-01T00:00:00Z', { firstName: 'Pat' })], 's').state.firstName).toBe('Pat');
   });
 
   it('lets an authoritative write clear a field and compares dates by value', () => {
-    const since = applyWrites(EMPTY, {}, [auth('2026-01-01T00:00:00Z', { memberSince: t('2020-01-01T00:00:00Z') })], 'a');
+    const since = applyWrites(EMPTY, [], [auth('2026-01-01T00:00:00Z', { memberSince: t('2020-01-01T00:00:00Z') })], 'a');
     const same = applyWrites(since.state, since.versions, [auth('2026-01-02T00:00:00Z', { memberSince: t('2020-01-01T00:00:00Z') })], 'b');
     expect(same.changed).toEqual([]);
-    expect(same.versions.memberSince?.[2]).toBe('b');
+    expect(readVersions(same.versions).memberSince?.[2]).toBe('b');
     const cleared = applyWrites(same.state, same.versions, [auth('2026-01-03T00:00:00Z', { memberSince: null })], 'c');
     expect(cleared.state.memberSince).toBeNull();
     expect(cleared.changed).toEqual(['memberSince']);
   });
 
   it('does not modify its inputs', () => {
-    const versions: FieldVersions = {};
+    const versions: FieldVersions = [[RANK_AUTHORITATIVE, '2025-01-01T00:00:00.000Z', 'old', 'firstName', 'lastName']];
     const state = { ...EMPTY };
     applyWrites(state, versions, [auth('2026-01-01T00:00:00Z', { firstName: 'Pat' })], 'e');
     expect(state).toEqual(EMPTY);
-    expect(versions).toEqual({});
+    expect(versions).toEqual([[RANK_AUTHORITATIVE, '2025-01-01T00:00:00.000Z', 'old', 'firstName', 'lastName']]);
+  });
+});
+
+describe('stored field versions', () => {
+  it('stores each version once, with the fields it holds, in version order', () => {
+    const member = applyWrites(EMPTY, [], [auth('2026-01-02T00:00:00Z', { firstName: 'Pat', lastName: 'Smit', membershipTier: 'Gold' })], 'scl-1');
+    const player = applyWrites(member.state, member.versions, [auth('2026-01-01T00:00:00Z', { handicap: 9, firstName: 'Patricia' })], 'tt-1');
+    expect(player.versions).toEqual([
+      [RANK_AUTHORITATIVE, '2026-01-01T00:00:00.000Z', 'tt-1', 'handicap'],
+      [RANK_AUTHORITATIVE, '2026-01-02T00:00:00.000Z', 'scl-1', 'firstName', 'lastName', 'membershipTier'],
+    ]);
+    expect(readVersions(player.versions)).toEqual({
+      firstName: [RANK_AUTHORITATIVE, '2026-01-02T00:00:00.000Z', 'scl-1'],
+      lastName: [RANK_AUTHORITATIVE, '2026-01-02T00:00:00.000Z', 'scl-1'],
+      membershipTier: [RANK_AUTHORITATIVE, '2026-01-02T00:00:00.000Z', 'scl-1'],
+      handicap: [RANK_AUTHORITATIVE, '2026-01-01T00:00:00.000Z', 'tt-1'],
+    });
+  });
+
+  it('reads back what it stores, whatever order the fields were set in', () => {
+    const v = (id: string): FieldVersion => [RANK_FILL, '2026-03-01T00:00:00.000Z', id];
+    const one = storeVersions({ email: v('b'), firstName: v('a'), smsOptIn: v('b') });
+    const other = storeVersions({ smsOptIn: v('b'), email: v('b'), firstName: v('a') });
+    expect(one).toEqual(other);
+    expect(one).toEqual([
+      [RANK_FILL, '2026-03-01T00:00:00.000Z', 'a', 'firstName'],
+      [RANK_FILL, '2026-03-01T00:00:00.000Z', 'b', 'email', 'smsOptIn'],
+    ]);
+    expect(readVersions(one)).toEqual({ email: v('b'), firstName: v('a'), smsOptIn: v('b') });
+    expect(storeVersions({})).toEqual([]);
   });
 });
 
@@ -174,18 +207,18 @@ describe('last-writer-wins properties', () => {
 
 describe('mergeFieldStates', () => {
   it('takes the value with the greater version, and reports what changed on the winner', () => {
-    const winner = applyWrites(EMPTY, {}, [auth('2026-01-01T00:00:00Z', { firstName: 'Pat', membershipTier: 'Gold' })], 'w');
-    const loser = applyWrites(EMPTY, {}, [auth('2026-02-01T00:00:00Z', { firstName: 'Patricia', handicap: 9 })], 'l');
+    const winner = applyWrites(EMPTY, [], [auth('2026-01-01T00:00:00Z', { firstName: 'Pat', membershipTier: 'Gold' })], 'w');
+    const loser = applyWrites(EMPTY, [], [auth('2026-02-01T00:00:00Z', { firstName: 'Patricia', handicap: 9 })], 'l');
     const merged = mergeFieldStates(winner, loser);
     expect(merged.state).toMatchObject({ firstName: 'Patricia', membershipTier: 'Gold', handicap: 9 });
-    expect(merged.versions.firstName?.[2]).toBe('l');
+    expect(readVersions(merged.versions).firstName?.[2]).toBe('l');
     expect(merged.changed.sort()).toEqual(['firstName', 'handicap']);
   });
 
   it('keeps the winner value when neither side has a version, unless it is empty', () => {
     const merged = mergeFieldStates(
-      { state: { ...EMPTY, firstName: 'Winner' }, versions: {} },
-      { state: { ...EMPTY, firstName: 'Loser', lastName: 'Only-loser' }, versions: {} },
+      { state: { ...EMPTY, firstName: 'Winner' }, versions: [] },
+      { state: { ...EMPTY, firstName: 'Loser', lastName: 'Only-loser' }, versions: [] },
     );
     expect(merged.state.firstName).toBe('Winner');
     expect(merged.state.lastName).toBe('Only-loser');

@@ -4,7 +4,9 @@ import { RANK_FILL, type FieldWriteSet, type WritableField, type WritableFields 
 /** The event-writable part of a profile; a `profiles` row is assignable to it. */
 export type ProfileFieldState = WritableFields;
 /** Provenance of one field's value: [rank, event time ISO, event id]. */
-export type FieldVersion = FieldVersions[string];
+export type FieldVersion = [rank: number, at: string, eventId: string];
+/** The stored versions (FieldVersions) read out per field; only applying writes and merging need them so. */
+export type VersionsByField = Partial<Record<WritableField, FieldVersion>>;
 type FieldValue = WritableFields[WritableField];
 
 // Keyed by every writable field, so adding one to WritableFields fails to compile until it is listed here.
@@ -31,13 +33,42 @@ const FIELD_SET: Record<WritableField, true> = {
 };
 export const WRITABLE_FIELDS = Object.keys(FIELD_SET) as WritableField[];
 
-/** Orders versions: rank first, then event time, then event id; a missing version is the lowest. */
-export function compareVersions(a: FieldVersion | undefined, b: FieldVersion | undefined): number {
+/**
+ * Orders versions: rank first, then event time, then event id; a missing version is the lowest. Reads the first
+ * three elements only, so a stored entry (a version followed by its fields) compares as its version.
+ */
+export function compareVersions(a: readonly [number, string, string, ...unknown[]] | undefined, b: typeof a): number {
   if (!a || !b) return (a ? 1 : 0) - (b ? 1 : 0);
   if (a[0] !== b[0]) return a[0] - b[0];
   if (a[1] !== b[1]) return a[1] < b[1] ? -1 : 1;
   if (a[2] !== b[2]) return a[2] < b[2] ? -1 : 1;
   return 0;
+}
+
+/** Each field's version, from the stored entries. */
+export function readVersions(stored: FieldVersions): VersionsByField {
+  const byField: VersionsByField = {};
+  for (const entry of stored) {
+    const version: FieldVersion = [entry[0], entry[1], entry[2]];
+    for (let i = 3; i < entry.length; i++) byField[entry[i] as WritableField] = version;
+  }
+  return byField;
+}
+
+/**
+ * The stored form of per-field versions: one entry per distinct version, fields in WRITABLE_FIELDS order, entries
+ * in version order. The same versions always give the same value, whatever order they were set in.
+ */
+export function storeVersions(byField: VersionsByField): FieldVersions {
+  const stored: FieldVersions = [];
+  for (const field of WRITABLE_FIELDS) {
+    const version = byField[field];
+    if (!version) continue;
+    let entry = stored.find((e) => compareVersions(e, version) === 0);
+    if (!entry) stored.push((entry = [version[0], version[1], version[2]]));
+    entry.push(field);
+  }
+  return stored.sort(compareVersions);
 }
 
 /** "Nothing there": what a fill may fill. A false flag counts, so a fill can set a flag nobody has set yet. */
@@ -98,24 +129,25 @@ export function applyWrites(
   writes: readonly FieldWriteSet[],
   eventId: string,
 ): AppliedWrites {
-  // Copied on the first write that applies: most events write no field (a booking, an email opened).
+  // Read on the first write that names a field, and the state copied on the first that applies: most events write
+  // no field (a booking, an email opened).
+  let byField: VersionsByField | null = null;
   let next: Record<WritableField, FieldValue> | null = null;
-  let nextVersions = versions;
   for (const write of writes) {
     const incoming: FieldVersion = [write.rank, write.at.toISOString(), eventId];
     for (const field of WRITABLE_FIELDS) {
       const value = write.fields[field];
       if (value === undefined) continue;
-      if (!writeApplies(incoming, nextVersions[field], value, (next ?? state)[field])) continue;
-      if (nextVersions === versions) nextVersions = { ...versions };
-      nextVersions[field] = incoming;
+      byField ??= readVersions(versions);
+      if (!writeApplies(incoming, byField[field], value, (next ?? state)[field])) continue;
+      byField[field] = incoming;
       next ??= { ...state };
       next[field] = value;
     }
   }
   if (!next) return { state, versions, changed: [], versionsMoved: false };
   const nextState = next as ProfileFieldState;
-  return { state: nextState, versions: nextVersions, changed: changedFields(state, nextState), versionsMoved: nextVersions !== versions };
+  return { state: nextState, versions: storeVersions(byField!), changed: changedFields(state, nextState), versionsMoved: true };
 }
 
 /**
@@ -124,19 +156,28 @@ export function applyWrites(
  */
 export function mergeFieldStates(winner: FieldStateWithVersions, loser: FieldStateWithVersions): AppliedWrites {
   const next: Record<WritableField, FieldValue> = { ...winner.state };
-  const nextVersions: FieldVersions = { ...winner.versions };
+  const byField = readVersions(winner.versions);
+  const loserByField = readVersions(loser.versions);
+  let versionsMoved = false;
   for (const field of WRITABLE_FIELDS) {
-    const order = compareVersions(loser.versions[field], winner.versions[field]);
+    const version = loserByField[field];
+    const order = compareVersions(version, byField[field]);
     const loserWins =
-      order > 0 || (order === 0 && !winner.versions[field] && isEmpty(next[field]) && !isEmpty(loser.state[field]));
+      order > 0 || (order === 0 && !byField[field] && isEmpty(next[field]) && !isEmpty(loser.state[field]));
     if (!loserWins) continue;
     next[field] = loser.state[field];
-    const version = loser.versions[field];
-    if (version) nextVersions[field] = version;
+    if (version) {
+      byField[field] = version;
+      versionsMoved = true;
+    }
   }
   const nextState = next as ProfileFieldState;
-  const versionsMoved = WRITABLE_FIELDS.some((field) => nextVersions[field] !== winner.versions[field]);
-  return { state: nextState, versions: nextVersions, changed: changedFields(winner.state, nextState), versionsMoved };
+  return {
+    state: nextState,
+    versions: versionsMoved ? storeVersions(byField) : winner.versions,
+    changed: changedFields(winner.state, nextState),
+    versionsMoved,
+  };
 }
 
 // ---- derived facts ---------------------------------------------------------------------------------------------

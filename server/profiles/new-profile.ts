@@ -55,7 +55,7 @@ export function newProfileRow(id: string, tenantId: string, at: Date): Profile {
     churnRiskScoreAt: null,
     churnRiskLevel: null,
     mergedIntoId: null,
-    fieldVersions: {},
+    fieldVersions: [],
     searchText: '',
     phoneDigits: null,
     createdAt: at,

@@ -28,10 +28,12 @@ export type ChurnLevel = (typeof CHURN_LEVELS)[number];
 export type EngagementLevel = (typeof ENGAGEMENT_LEVELS)[number];
 
 /**
- * Per-field provenance for last-writer-wins: field → [rank, event time ISO, event id]. A write applies when its
- * (rank, time, id) is greater, so any delivery order ends in the same profile.
+ * Per-field provenance for last-writer-wins, as stored: one entry per distinct version, naming the fields it holds,
+ * `[rank, event time ISO, event id, ...fields]`. A write applies when its (rank, time, id) is greater, so any
+ * delivery order ends in the same profile. One event usually writes several fields (a member's name, email, tier…),
+ * so each version is stored once, not once per field (migration 0013). server/profiles/fields.ts reads and writes it.
  */
-export type FieldVersions = Record<string, [number, string, string]>;
+export type FieldVersions = [rank: number, at: string, eventId: string, ...fields: string[]][];
 
 /** The unified person (§7). Windowed counts are recomputed from activities at score time. */
 export const profiles = pgTable(
@@ -81,7 +83,7 @@ export const profiles = pgTable(
     churnRiskLevel: text().$type<ChurnLevel>(),
     /** Set when status = MERGED: the profile this one was merged into. */
     mergedIntoId: uuid(),
-    fieldVersions: jsonb().$type<FieldVersions>().notNull().default({}),
+    fieldVersions: jsonb().$type<FieldVersions>().notNull().default([]),
     /** Lower-cased, accent-free name + email for trigram search; maintained by the pipeline. */
     searchText: text().notNull().default(''),
     /** Digits of the phone number without the country prefix's plus, for "any format" phone search. */
