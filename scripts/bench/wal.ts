@@ -3,8 +3,9 @@
  * started. After each checkpoint, the first change to a page logs the whole page (8 KB) before its own record, and
  * WAL volume itself starts the next checkpoint (every `max_wal_size` / (1 + `checkpoint_completion_target`) of WAL),
  * so a backfill that touches many pages at random (profiles, the timeline and sync-log indexes) logs mostly page
- * images: 13 KB per event in the million against ~4 KB in a 100,000-event backlog (2026-12-07). That volume did not
- * set the backfill's pace: with checkpoints held off it ran no faster (the README's "What sets the pace").
+ * images: 13 KB per event in the million against ~4 KB in a 100,000-event backlog (2026-12-07), 9.5 KB since field
+ * versions are stored once per version (migration 0013). That volume did not set the backfill's pace: with
+ * checkpoints held off it ran no faster, nor with the narrower rows (the README's "What sets the pace").
  *
  * The figures are the whole server's (pg_stat_wal, pg_stat_bgwriter): the benchmark runs alone on its server.
  */
