@@ -1,6 +1,7 @@
 import { Worker as Thread } from 'node:worker_threads';
 import type { Logger } from '@/server/logger';
 import type { InboundJobData, JobResult } from './job-handler';
+import { PIPELINE_THREAD_LIMITS } from './node-flags';
 import { perTurnGroup } from './per-turn-group';
 import type { FromThread, PipelineThreadOptions, ThreadHeap, ToThread } from './pipeline-thread';
 
@@ -25,6 +26,8 @@ export function startPipelineThread(options: PipelineThreadOptions & { logger: L
     // Only the CPU profiler's options (CRM_CPU_PROF): V8's flags are refused in a thread's execArgv, and not needed
     // there, as they are process-wide and apply to the thread's heap too (node-flags.ts).
     execArgv: process.execArgv.filter((a) => a.startsWith('--cpu-prof')),
+    // Its young generation, the one heap setting a thread has of its own (node-flags.ts).
+    resourceLimits: PIPELINE_THREAD_LIMITS,
   });
   const waiting = new Map<number, { resolve: (r: JobResult) => void; reject: (e: Error) => void }>();
   let seq = 0;

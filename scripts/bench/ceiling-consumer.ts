@@ -1,6 +1,7 @@
 /**
  * The benchmark's ceiling consumer: BullMQ's Worker taking no-op jobs with the worker's queue settings, in a process
- * of its own started with the worker's Node flags (workers/node-flags.ts), as the pipeline's worker runs. In the
+ * of its own started with the worker's Node flags (workers/node-flags.ts), as the pipeline's worker runs, and 32 MB
+ * semi-spaces (scripts/bench.ts, CEILING_SEMI_SPACE). In the
  * benchmark's own process it ran under Node's default heap settings (and beside the benchmark's generated workload),
  * which made BullMQ 27–49 % slower than in a process with the worker's flags (five pairs, 2026-12-07) and the ratio
  * look better than it was.
