@@ -83,10 +83,15 @@ beforeAll(async () => {
     // The latest engaging activity (an invoice sent after it is passive).
     a('SCORE_POSTED', ago(1), { gross: 82 }),
     a('INVOICE_SENT', ago(0, -1000), { invoiceId: 'inv-x', dueDate: '2026-08-01' }),
-    // Another tenant's row for this profile id never counts (the tenant wall is in the query).
-    activityRow(OTHER, P, 'ROUND_PLAYED', ago(2), { bookingId: 'x1' }),
+    // Another club's rows never count, its own person's…
     activityRow(OTHER, FOREIGN, 'ROUND_PLAYED', ago(2), { bookingId: 'x2' }),
   ]);
+  // …nor one naming this profile id. The schema refuses such a row (migration 0014), so it is written with foreign keys
+  // off (a superuser's replica role): the query keeps its own tenant wall whatever the table holds.
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`set local session_replication_role = replica`);
+    await tx.insert(activities).values(activityRow(OTHER, P, 'ROUND_PLAYED', ago(2), { bookingId: 'x1' }));
+  });
 });
 
 afterAll(async () => {

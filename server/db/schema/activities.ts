@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { profiles } from './profiles';
+import { sameTenantProfile } from './profiles';
 import { timeOrderedId } from '../ids';
 import { tenants } from './tenants';
 
@@ -13,12 +13,8 @@ export const activities = pgTable(
   'activities',
   {
     id: uuid().primaryKey().default(timeOrderedId),
-    tenantId: text()
-      .notNull()
-      .references(() => tenants.id),
-    profileId: uuid()
-      .notNull()
-      .references(() => profiles.id),
+    tenantId: text().notNull(),
+    profileId: uuid().notNull(),
     source: text().notNull(),
     sourceEventId: text().notNull(),
     /** Canonical inbound event type that produced it. */
@@ -31,6 +27,7 @@ export const activities = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    sameTenantProfile('activities_profile_fk', t.tenantId, t.profileId),
     // The timeline reads newest first with keyset pagination on (occurred_at, id).
     index('activities_timeline_idx').on(t.tenantId, t.profileId, t.occurredAt.desc(), t.id.desc()),
     // Lifetime value counts each payment id once: the pipeline asks whether a payment id was seen before.

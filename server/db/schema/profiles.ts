@@ -3,6 +3,7 @@ import {
   bigint,
   boolean,
   date,
+  foreignKey,
   index,
   integer,
   jsonb,
@@ -12,6 +13,7 @@ import {
   timestamp,
   uniqueIndex,
   uuid,
+  type PgColumn,
 } from 'drizzle-orm/pg-core';
 import { timeOrderedId } from '../ids';
 import { tenants } from './tenants';
@@ -109,6 +111,15 @@ export type Profile = typeof profiles.$inferSelect;
 export type NewProfile = typeof profiles.$inferInsert;
 
 /**
+ * A row's reference to a profile of its own club: (tenant, profile) must be a profile's (tenant, id), so no row can
+ * point at another club's person, and the tenant exists because the profile's does. One check per row where a
+ * foreign key to the profile and another to the tenant made two, each locking a row (migration 0014).
+ */
+export function sameTenantProfile(name: string, tenantId: PgColumn, profileId: PgColumn) {
+  return foreignKey({ name, columns: [tenantId, profileId], foreignColumns: [profiles.tenantId, profiles.id] });
+}
+
+/**
  * The sort keys of the live profiles' lists (churn risk, last activity), kept apart from `profiles` so the indexes
  * that order those lists do not stop every event's profile update from being a HOT update. A copy, never written by
  * the application: triggers on profiles keep it equal to profiles' own columns (migration 0007).
@@ -116,17 +127,14 @@ export type NewProfile = typeof profiles.$inferInsert;
 export const profileRankings = pgTable(
   'profile_rankings',
   {
-    profileId: uuid()
-      .primaryKey()
-      .references(() => profiles.id, { onDelete: 'cascade' }),
-    tenantId: text()
-      .notNull()
-      .references(() => tenants.id),
+    profileId: uuid().primaryKey(),
+    tenantId: text().notNull(),
     status: text().$type<ProfileStatus>().notNull(),
     churnRiskScore: integer(),
     lastActivityAt: timestamp({ withTimezone: true }),
   },
   (t) => [
+    sameTenantProfile('profile_rankings_profile_fk', t.tenantId, t.profileId).onDelete('cascade'),
     index('profile_rankings_churn_idx').on(t.tenantId, t.churnRiskScore.desc().nullsLast(), t.profileId),
     index('profile_rankings_last_activity_idx').on(t.tenantId, t.lastActivityAt.desc().nullsLast(), t.profileId),
   ],
@@ -150,12 +158,8 @@ export const profileIdentities = pgTable(
   'profile_identities',
   {
     id: uuid().primaryKey().default(timeOrderedId),
-    tenantId: text()
-      .notNull()
-      .references(() => tenants.id),
-    profileId: uuid()
-      .notNull()
-      .references(() => profiles.id),
+    tenantId: text().notNull(),
+    profileId: uuid().notNull(),
     kind: text().$type<IdentityKind>().notNull(),
     /** Normalised value; external ids are stored as `name:value`. */
     value: text().notNull(),
@@ -170,6 +174,7 @@ export const profileIdentities = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    sameTenantProfile('profile_identities_profile_fk', t.tenantId, t.profileId),
     uniqueIndex('profile_identities_tenant_kind_value_uq').on(t.tenantId, t.kind, t.value),
     index('profile_identities_profile_idx').on(t.profileId),
   ],
@@ -182,21 +187,20 @@ export const profileMerges = pgTable(
   'profile_merges',
   {
     id: uuid().primaryKey().default(timeOrderedId),
-    tenantId: text()
-      .notNull()
-      .references(() => tenants.id),
-    winnerId: uuid()
-      .notNull()
-      .references(() => profiles.id),
-    loserId: uuid()
-      .notNull()
-      .references(() => profiles.id),
+    tenantId: text().notNull(),
+    winnerId: uuid().notNull(),
+    loserId: uuid().notNull(),
     reason: text().notNull(),
     mergedBy: text().notNull(),
     eventId: text(),
     mergedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('profile_merges_winner_idx').on(t.tenantId, t.winnerId), index('profile_merges_loser_idx').on(t.loserId)],
+  (t) => [
+    sameTenantProfile('profile_merges_winner_fk', t.tenantId, t.winnerId),
+    sameTenantProfile('profile_merges_loser_fk', t.tenantId, t.loserId),
+    index('profile_merges_winner_idx').on(t.tenantId, t.winnerId),
+    index('profile_merges_loser_idx').on(t.loserId),
+  ],
 );
 
 export const DUPLICATE_STATUSES = ['OPEN', 'MERGED', 'DISMISSED'] as const;
@@ -206,16 +210,10 @@ export const duplicateCandidates = pgTable(
   'duplicate_candidates',
   {
     id: uuid().primaryKey().default(timeOrderedId),
-    tenantId: text()
-      .notNull()
-      .references(() => tenants.id),
+    tenantId: text().notNull(),
     /** The pair is stored ordered (profileA < profileB) so it is recorded once. */
-    profileA: uuid()
-      .notNull()
-      .references(() => profiles.id),
-    profileB: uuid()
-      .notNull()
-      .references(() => profiles.id),
+    profileA: uuid().notNull(),
+    profileB: uuid().notNull(),
     reason: text().notNull(),
     eventId: text(),
     status: text().$type<(typeof DUPLICATE_STATUSES)[number]>().notNull().default('OPEN'),
@@ -223,5 +221,9 @@ export const duplicateCandidates = pgTable(
     resolvedAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('duplicate_candidates_pair_uq').on(t.tenantId, t.profileA, t.profileB)],
+  (t) => [
+    sameTenantProfile('duplicate_candidates_profile_a_fk', t.tenantId, t.profileA),
+    sameTenantProfile('duplicate_candidates_profile_b_fk', t.tenantId, t.profileB),
+    uniqueIndex('duplicate_candidates_pair_uq').on(t.tenantId, t.profileA, t.profileB),
+  ],
 );
