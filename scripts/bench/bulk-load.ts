@@ -45,7 +45,8 @@ function copyText(value: Cell): string {
  * Answers how long the rebuild took.
  */
 export async function withoutIndexes(db: Database, table: string, load: () => Promise<void>): Promise<number> {
-  // Keys other tables' foreign keys depend on stay; everything else goes.
+  // Keys and unique indexes other tables' foreign keys depend on stay (profiles' (tenant_id, id), migration 0014);
+  // everything else goes.
   const constraints = await db.execute<{ name: string; def: string; kind: string }>(sql`
     select c.conname as name, pg_get_constraintdef(c.oid) as def, c.contype as kind
     from pg_constraint c
@@ -54,7 +55,8 @@ export async function withoutIndexes(db: Database, table: string, load: () => Pr
   const indexes = await db.execute<{ name: string; def: string }>(sql`
     select indexname as name, indexdef as def from pg_indexes
     where schemaname = 'public' and tablename = ${table}
-      and indexname not in (select conname from pg_constraint where conrelid = ${table}::regclass)`);
+      and indexname not in (select conname from pg_constraint where conrelid = ${table}::regclass)
+      and not exists (select 1 from pg_constraint f where f.contype = 'f' and f.conindid = format('%I.%I', schemaname, indexname)::regclass)`);
   for (const c of constraints) await db.execute(sql.raw(`alter table "${table}" drop constraint "${c.name}"`));
   for (const i of indexes) await db.execute(sql.raw(`drop index "${i.name}"`));
   await load();
