@@ -6,7 +6,8 @@
  * port; an API key per request kind (each stays far below the per-key rate limit). Each kind is warmed up, then
  * timed over `--requests` sequential requests (latency, not throughput) with varied values: search by name prefix,
  * by email, by phone; the profile; the timeline's first page and deep keyset pages; the churn list's first page;
- * each system segment's count. Prints p50/p95 against the issue's targets; `--json` adds one JSON object as the
+ * the members list filtered by tier and churn level, and its page 201; each system segment's count. Prints p50/p95
+ * against the issue's targets (the members list has none); `--json` adds one JSON object as the
  * last line. Exits 1 when any request fails (non-2xx); a missed target is reported, not an error.
  */
 import { loadavg } from 'node:os';
@@ -156,6 +157,17 @@ function probes(data: ReadData, deepCursors: string[], n: number): Probe[] {
       name: 'churn list first page',
       targetMs: 75,
       paths: () => ['/api/v1/churn-risk'],
+      check: ([b]) => rowsOf(b!) === 25,
+    },
+    // The members list as staff filter and page it: no target in the issue, printed so it is watched.
+    {
+      name: 'members list: tier + churn level',
+      paths: () => ['/api/v1/customers?tier=Gold&churnLevel=HIGH'],
+      check: ([b]) => rowsOf(b!) > 0,
+    },
+    {
+      name: 'members list: page 201',
+      paths: () => ['/api/v1/customers?skip=5000'],
       check: ([b]) => rowsOf(b!) === 25,
     },
   ];
