@@ -1,5 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { activityRow } from '@/server/scoring/test-helpers';
 import { createTestContext, type TestContext } from '@/test/harness';
 import { createTenantRow } from '@/test/pipeline';
 import { activities, duplicateCandidates, profileIdentities, profileMerges, profileRankings, profiles } from './schema';
@@ -37,16 +38,7 @@ describe('rows name a profile of their own club (migration 0014)', () => {
   });
   afterAll(async () => ctx?.cleanup());
 
-  const activity = (tenantId: string, profileId: string) => ({
-    tenantId,
-    profileId,
-    source: 'teetime',
-    sourceEventId: `evt-${tenantId}-${profileId}`,
-    eventType: 'teetime.booking.created',
-    type: 'BOOKING_CREATED',
-    title: 'Booked a tee time',
-    occurredAt: new Date('2026-11-01T08:00:00Z'),
-  });
+  const activity = (tenantId: string, profileId: string) => activityRow(tenantId, profileId, 'TEETIME_BOOKED', new Date('2026-11-01T08:00:00Z'));
 
   it('accepts a row about a profile of the same club', async () => {
     await ctx.db.insert(activities).values(activity(A, a1));
